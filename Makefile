@@ -1,0 +1,52 @@
+# ECRN — the two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DB ?= var/ecrn.db
+LISTEN ?= 127.0.0.1:8443
+DEBUG_DIR := build/debug
+RELEASE_DIR := build/release
+export CCACHE_DIR ?= $(CURDIR)/build/.ccache
+
+.PHONY: all deps build-debug build-release run test bench fmt lint fuzz clean
+
+all: build-release
+
+deps:
+	@scripts/install-deps
+
+build-debug: deps
+	@cmake -S . -B $(DEBUG_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DECRN_SANITIZE=ON >/dev/null
+	@cmake --build $(DEBUG_DIR) -j $(JOBS)
+
+build-release: deps
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DECRN_BENCH=ON >/dev/null
+	@cmake --build $(RELEASE_DIR) -j $(JOBS)
+
+# Builds Release, creates the database on first run, and serves it.
+run: build-release
+	@mkdir -p $(dir $(DB))
+	@$(RELEASE_DIR)/ecrn db migrate --db $(DB) >/dev/null
+	@echo "ECRN is starting: open http://$(LISTEN)/healthz (database $(DB)); Ctrl-C stops it."
+	@exec $(RELEASE_DIR)/ecrn serve --db $(DB) --listen $(LISTEN)
+
+# Builds Debug with ASan+UBSan and runs every test (PostgreSQL ones included,
+# against a throwaway cluster the harness starts and stops).
+test: build-debug
+	@cd $(DEBUG_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 600
+
+bench: build-release
+	@scripts/bench-ingest $(RELEASE_DIR)
+
+fmt:
+	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+
+lint: build-debug
+	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(DEBUG_DIR) --quiet
+
+fuzz: deps
+	@CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF -DECRN_FUZZ=ON >/dev/null
+	@cmake --build build/fuzz -j $(JOBS)
+
+clean:
+	rm -rf build

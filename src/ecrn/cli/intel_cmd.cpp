@@ -1,0 +1,5 @@
+#include "ecrn/cli/command.hpp"
+
+namespace ecrn::cli {
+void AddIntelCommands(CLI::App&, Context&) {}
+}  // namespace ecrn::cli

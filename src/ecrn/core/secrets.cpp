@@ -1,0 +1,82 @@
+#include "ecrn/core/secrets.hpp"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <sodium.h>
+
+namespace ecrn {
+namespace {
+
+bool InitSodium() {
+  static const bool ok = sodium_init() >= 0;
+  return ok;
+}
+
+std::string Base64Url(const unsigned char* data, size_t n) {
+  std::string out(sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(out.data(), out.size(), data, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> HashPassword(std::string_view password) {
+  if (!InitSodium()) return Error::Internal("cannot initialise libsodium");
+  if (password.empty()) return Error::Invalid("the password must not be empty");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
+                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    return Error::Internal("cannot hash the password", "crypto_pwhash_str_alg failed (memory)");
+  }
+  return std::string(out);
+}
+
+bool VerifyPassword(std::string_view password, std::string_view hash) {
+  if (!InitSodium() || hash.size() >= crypto_pwhash_STRBYTES) return false;
+  std::string h(hash);
+  return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
+}
+
+NewApiKey GenerateApiKey() {
+  InitSodium();
+  unsigned char prefix_bytes[6], secret[32];
+  randombytes_buf(prefix_bytes, sizeof prefix_bytes);
+  randombytes_buf(secret, sizeof secret);
+  NewApiKey k;
+  k.prefix = "ecrn_" + Base64Url(prefix_bytes, sizeof prefix_bytes);
+  // Base64url may contain '_' and '-'; the prefix is fixed length so parsing
+  // uses the length, not the separator.
+  k.key = k.prefix + "_" + Base64Url(secret, sizeof secret);
+  k.hash = HashApiKey(k.key);
+  return k;
+}
+
+std::string ApiKeyPrefix(std::string_view key) {
+  constexpr size_t kPrefixLen = 5 + 8;
+  if (key.size() < kPrefixLen + 2 || key.substr(0, 5) != "ecrn_" || key[kPrefixLen] != '_') {
+    return {};
+  }
+  return std::string(key.substr(0, kPrefixLen));
+}
+
+std::string HashApiKey(std::string_view key) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(key.data(), key.size(), digest, &len, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace ecrn

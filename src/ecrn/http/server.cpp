@@ -1,0 +1,1 @@
+// Minimal HTTP server for /healthz (filled in with the serve command).

@@ -1,0 +1,1 @@
+// Ingest of STIX objects into channels (filled in with the import command).

@@ -1,0 +1,209 @@
+// The one storage interface of ECRN, with SQLite and PostgreSQL backends
+// (chosen by OpenStore from the --db value). Everything that must outlive a
+// process lives behind it. A Store is thread-safe: backends serialise or pool
+// connections internally. Every write method commits before it returns OK
+// ("acknowledged means durable").
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ecrn/core/result.hpp"
+#include "ecrn/core/time.hpp"
+
+namespace ecrn::store {
+
+// Organisation kinds (DESIGN.md tokens).
+inline constexpr std::string_view kOrgKinds[] = {"election-commission", "civil-society", "industry",
+                                                 "cert", "isac", "law-enforcement", "coordinator"};
+// User roles.
+inline constexpr std::string_view kRoles[] = {"network-admin", "org-admin", "analyst", "liaison",
+                                              "viewer"};
+
+struct Organisation {
+  int64_t id = 0;
+  std::string name;
+  std::string kind;         // one of kOrgKinds
+  std::string country;      // ISO 3166-1 alpha-2
+  std::string region;       // free text, may be empty
+  std::string identity_id;  // the STIX identity ("identity--uuid") standing for it
+  Micros created = 0;
+};
+
+struct User {
+  int64_t id = 0;
+  int64_t org_id = 0;
+  std::string username;
+  std::string role;           // one of kRoles
+  std::string password_hash;  // libsodium crypto_pwhash_str output (Argon2id)
+  bool disabled = false;
+  Micros created = 0;
+};
+
+struct ApiKey {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string prefix;      // the public first characters, to find the row
+  std::string key_hash;    // hash of the whole key; the key itself is never stored
+  bool read_only = false;
+  std::optional<Micros> expires;
+  bool revoked = false;
+  Micros created = 0;
+};
+
+struct Channel {
+  int64_t id = 0;
+  std::string name;
+  std::string description;
+  std::string default_tlp = "amber";  // a TLP token
+  Micros created = 0;
+};
+
+struct Membership {
+  int64_t channel_id = 0;
+  int64_t org_id = 0;
+  bool can_read = false;
+  bool can_write = false;
+};
+
+// A value an object names, for search and correlation.
+// kind: "domain-name", "ipv4-addr", "ipv6-addr" (value may be a CIDR),
+// "url", "email-addr", "file-hash" (value "ALGO:hex", algorithm upper case,
+// hex lower case).
+struct Observable {
+  std::string kind;
+  std::string value;
+};
+
+// An object to store: the serialised STIX JSON plus the columns that index it.
+struct NewObject {
+  std::string stix_id;
+  std::string type;
+  std::string spec_version;  // "2.1" when absent in the JSON
+  Micros created = 0;
+  Micros modified = 0;  // version key; for objects without "modified" (SCOs) = created or 0
+  std::string modified_text;  // the version as given, "" when the object has no modified
+  std::string created_by;     // created_by_ref or ""
+  std::string tlp;            // TLP token of the object's markings, "" when unmarked
+  std::string json;           // compact JSON text of the object
+  std::vector<Observable> observables;
+  std::vector<int64_t> red_recipients;  // user ids; only meaningful for RED objects
+};
+
+enum class InsertOutcome { kAdded, kDuplicate };
+
+// A stored version of an object in one channel.
+struct StoredObject {
+  int64_t pk = 0;
+  int64_t channel_id = 0;
+  std::string stix_id;
+  std::string type;
+  std::string spec_version;
+  Micros created = 0;
+  Micros modified = 0;
+  std::string modified_text;
+  std::string created_by;
+  std::string tlp;
+  Micros date_added = 0;  // server time it entered the channel, strictly increasing per channel
+  std::string json;
+};
+
+// Which stored objects to return. Empty / unset fields do not filter.
+struct ObjectQuery {
+  std::optional<int64_t> channel_id;
+  std::vector<std::string> types;
+  std::vector<std::string> ids;
+  std::optional<Micros> added_after;   // date_added > this
+  std::optional<Micros> added_until;   // date_added <= this
+  std::optional<Micros> modified_since;  // modified >= this
+  std::optional<std::string> created_by;
+  std::vector<std::string> tlps;
+  // Versions: all versions when true; otherwise only the latest per id.
+  bool all_versions = false;
+  // Paging by date_added order (then pk).
+  size_t limit = 1000;
+  std::optional<int64_t> after_pk;  // continue after this pk in (date_added, pk) order
+};
+
+// Objects that carry an observable value.
+struct ObservableHit {
+  int64_t object_pk = 0;
+  int64_t channel_id = 0;
+  std::string stix_id;
+  std::string kind;
+  std::string value;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // "sqlite" or "postgresql".
+  virtual std::string_view Backend() const = 0;
+  // Applies pending numbered migrations; safe to call on every start.
+  virtual Result<void> Migrate() = 0;
+  // The highest migration applied.
+  virtual Result<int> SchemaVersion() = 0;
+
+  // Organisations. Names are unique (case-sensitive). Find* take a name or a
+  // numeric id; kNotFound when absent.
+  virtual Result<int64_t> AddOrganisation(const Organisation& org) = 0;
+  virtual Result<std::vector<Organisation>> ListOrganisations() = 0;
+  virtual Result<Organisation> FindOrganisation(std::string_view name_or_id) = 0;
+
+  // Users. Usernames are unique across the network.
+  virtual Result<int64_t> AddUser(const User& user) = 0;
+  virtual Result<std::vector<User>> ListUsers(std::optional<int64_t> org_id) = 0;
+  virtual Result<User> FindUser(std::string_view name_or_id) = 0;
+  virtual Result<void> SetPassword(int64_t user_id, std::string_view password_hash) = 0;
+
+  // API keys.
+  virtual Result<int64_t> AddApiKey(const ApiKey& key) = 0;
+  virtual Result<std::vector<ApiKey>> FindApiKeysByPrefix(std::string_view prefix) = 0;
+  virtual Result<std::vector<ApiKey>> ListApiKeys(int64_t user_id) = 0;
+  virtual Result<void> RevokeApiKey(int64_t key_id) = 0;
+
+  // Channels and memberships. Grant replaces the org's rights on the channel.
+  virtual Result<int64_t> AddChannel(const Channel& channel) = 0;
+  virtual Result<std::vector<Channel>> ListChannels() = 0;
+  virtual Result<Channel> FindChannel(std::string_view name_or_id) = 0;
+  virtual Result<void> Grant(const Membership& membership) = 0;
+  virtual Result<std::vector<Membership>> ListMemberships(std::optional<int64_t> channel_id) = 0;
+
+  // Stores objects in `channel_id`, all in one transaction (all or nothing).
+  // A version already in the channel (same stix_id and modified) is a
+  // kDuplicate and changes nothing. date_added is taken from `now`, made
+  // strictly increasing within the channel. Returns one outcome per input.
+  virtual Result<std::vector<InsertOutcome>> InsertObjects(int64_t channel_id,
+                                                           std::span<const NewObject> objects,
+                                                           Micros now) = 0;
+  // Stored versions matching `query`, in (date_added, pk) order.
+  virtual Result<std::vector<StoredObject>> QueryObjects(const ObjectQuery& query) = 0;
+  // Number of stored versions (all channels) — for metrics and tests.
+  virtual Result<int64_t> CountObjects(std::optional<int64_t> channel_id) = 0;
+  // Objects naming an observable value (exact match on kind and value).
+  virtual Result<std::vector<ObservableHit>> FindObservable(std::string_view kind,
+                                                            std::string_view value) = 0;
+  // The named RED recipients (user ids) of a stored version.
+  virtual Result<std::vector<int64_t>> RedRecipients(int64_t object_pk) = 0;
+  // Deletes every version of `stix_id` in the channel (TAXII DELETE); returns how many.
+  virtual Result<int64_t> DeleteObject(int64_t channel_id, std::string_view stix_id) = 0;
+};
+
+struct StoreOptions {
+  // SQLite: how long a writer waits for a lock. PostgreSQL: connect timeout.
+  int busy_timeout_ms = 10000;
+  // PostgreSQL: connections in the pool.
+  int pool_size = 4;
+};
+
+// Opens a store: "postgresql://..." or "postgres://..." selects PostgreSQL,
+// anything else is a SQLite file path (created if missing). Does not migrate.
+Result<std::unique_ptr<Store>> OpenStore(std::string_view db, const StoreOptions& options = {});
+
+}  // namespace ecrn::store

@@ -1,0 +1,172 @@
+#include "testing/testing.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace ecrn::testing {
+
+namespace fs = std::filesystem;
+
+TempDir::TempDir() {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto p = fs::temp_directory_path() / ("ecrn-test-" + std::to_string(rd()));
+    std::error_code ec;
+    if (fs::create_directory(p, ec)) {
+      path_ = p;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temporary directory");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+fs::path SourceDir() {
+  if (const char* s = std::getenv("ECRN_SOURCE_DIR")) return s;
+  return fs::current_path();
+}
+
+fs::path SharedDir() { return SourceDir().parent_path() / "shared"; }
+
+std::string EcrnBin() {
+  if (const char* s = std::getenv("ECRN_BIN")) return s;
+  return (SourceDir() / "build/debug/ecrn").string();
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const fs::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+  out << content;
+}
+
+RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_data,
+              const std::vector<std::string>& env) {
+  int in_pipe[2], out_pipe[2], err_pipe[2];
+  if (pipe(in_pipe) || pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(in_pipe[0], 0);
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    close(in_pipe[0]);
+    close(in_pipe[1]);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[0]);
+    close(err_pipe[1]);
+    for (const auto& e : env) putenv(strdup(e.c_str()));
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(in_pipe[0]);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  signal(SIGPIPE, SIG_IGN);
+  size_t written = 0;
+  if (stdin_data.empty()) {
+    close(in_pipe[1]);
+    in_pipe[1] = -1;
+  } else {
+    fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
+  }
+  RunResult r;
+  bool out_open = true, err_open = true;
+  char buf[65536];
+  while (out_open || err_open) {
+    pollfd fds[3];
+    int n = 0;
+    int out_i = -1, err_i = -1, in_i = -1;
+    if (out_open) {
+      fds[n] = {out_pipe[0], POLLIN, 0};
+      out_i = n++;
+    }
+    if (err_open) {
+      fds[n] = {err_pipe[0], POLLIN, 0};
+      err_i = n++;
+    }
+    if (in_pipe[1] >= 0) {
+      fds[n] = {in_pipe[1], POLLOUT, 0};
+      in_i = n++;
+    }
+    if (poll(fds, n, -1) < 0) continue;
+    if (in_i >= 0 && (fds[in_i].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      ssize_t w = write(in_pipe[1], stdin_data.data() + written, stdin_data.size() - written);
+      if (w > 0) written += static_cast<size_t>(w);
+      if (w < 0 || written == stdin_data.size()) {
+        close(in_pipe[1]);
+        in_pipe[1] = -1;
+      }
+    }
+    auto drain = [&](int idx, int fd, std::string& dst, bool& open) {
+      if (idx < 0 || !(fds[idx].revents & (POLLIN | POLLHUP | POLLERR))) return;
+      ssize_t k = read(fd, buf, sizeof buf);
+      if (k <= 0) {
+        open = false;
+      } else {
+        dst.append(buf, static_cast<size_t>(k));
+      }
+    };
+    drain(out_i, out_pipe[0], r.out, out_open);
+    drain(err_i, err_pipe[0], r.err, err_open);
+  }
+  if (in_pipe[1] >= 0) close(in_pipe[1]);
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string PgUri() {
+  const char* info = std::getenv("ECRN_PG_INFO");
+  if (!info) throw std::runtime_error("ECRN_PG_INFO is not set: run PostgreSQL tests through ctest");
+  std::string uri = ReadFile(info);
+  while (!uri.empty() && (uri.back() == '\n' || uri.back() == ' ')) uri.pop_back();
+  if (uri.empty()) throw std::runtime_error("no PostgreSQL test cluster URI in " + std::string(info));
+  return uri;
+}
+
+std::string FreshPgDatabase() {
+  static std::atomic<int> counter{0};
+  std::string base = PgUri();
+  std::string name = "t" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  auto r = Run({"psql", "-v", "ON_ERROR_STOP=1", "-q", "-d", base, "-c",
+                "DROP DATABASE IF EXISTS " + name + "; CREATE DATABASE " + name + ";"});
+  if (r.exit_code != 0) throw std::runtime_error("cannot create test database: " + r.err);
+  // Replace the database name in the URI: postgresql://user@/dbname?host=...
+  auto q = base.find('?');
+  std::string head = base.substr(0, q);
+  std::string tail = q == std::string::npos ? "" : base.substr(q);
+  auto slash = head.rfind('/');
+  return head.substr(0, slash + 1) + name + tail;
+}
+
+}  // namespace ecrn::testing
