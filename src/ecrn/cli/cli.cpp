@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -23,7 +24,9 @@ Result<std::unique_ptr<store::Store>> OpenDatabase(const Context& ctx) {
 }
 
 int Fail(const Error& error, int code) {
-  std::cerr << "ecrn: " << error.ToString() << "\n";
+  // The operator sees the message; the internal detail only when asked for.
+  const bool debug = std::getenv("ECRN_DEBUG") != nullptr;
+  std::cerr << "ecrn: " << (debug ? error.ToString() : error.message) << "\n";
   return code;
 }
 

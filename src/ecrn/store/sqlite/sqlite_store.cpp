@@ -1,9 +1,549 @@
+// The SQLite backend of Store: one writer connection (guarded by a mutex;
+// BEGIN IMMEDIATE serialises writers across processes) and a pool of reader
+// connections (WAL lets them read while a write is in progress).
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
 #include "ecrn/store/backends.hpp"
+#include "ecrn/store/sqlite/migrations.hpp"
+#include "ecrn/store/sqlite/sqlite_db.hpp"
 
 namespace ecrn::store {
+namespace {
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(std::string_view, const StoreOptions&) {
-  return Error{ErrorCode::kUnavailable, "SQLite backend is not available yet", {}};
+using sqlite::Connection;
+using sqlite::Statement;
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && s.size() < 19 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on error.
+template <typename F>
+auto InTransaction(Connection& c, F&& body) -> decltype(body()) {
+  ECRN_TRY(c.Exec("BEGIN IMMEDIATE"));
+  auto r = body();
+  if (!r.ok()) {
+    (void)c.Exec("ROLLBACK");
+    return r;
+  }
+  auto commit = c.Exec("COMMIT");
+  if (!commit.ok()) {
+    (void)c.Exec("ROLLBACK");
+    return std::move(commit).error();
+  }
+  return r;
+}
+
+Error WithMessage(Error e, std::string message) {
+  if (e.code == ErrorCode::kAlreadyExists || e.code == ErrorCode::kInvalidArgument) {
+    e.message = std::move(message);
+  }
+  return e;
+}
+
+constexpr const char* kOrgCols = "id, name, kind, country, region, identity_id, created";
+constexpr const char* kUserCols = "id, org_id, username, role, password_hash, disabled, created";
+constexpr const char* kKeyCols =
+    "id, user_id, prefix, key_hash, read_only, expires, revoked, created";
+constexpr const char* kChannelCols = "id, name, description, default_tlp, created";
+constexpr const char* kObjectCols =
+    "o.pk, o.channel_id, o.stix_id, o.type, o.spec_version, o.created, o.modified, "
+    "o.modified_text, o.created_by, o.tlp, o.date_added, o.json";
+
+Organisation ReadOrg(const Statement& s) {
+  return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Int(6)};
+}
+User ReadUser(const Statement& s) {
+  return {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0, s.Int(6)};
+}
+ApiKey ReadKey(const Statement& s) {
+  ApiKey k{s.Int(0),      s.Int(1),     s.Text(2),     s.Text(3),
+           s.Int(4) != 0, std::nullopt, s.Int(6) != 0, s.Int(7)};
+  if (!s.IsNull(5)) k.expires = s.Int(5);
+  return k;
+}
+Channel ReadChannel(const Statement& s) {
+  return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4)};
+}
+StoredObject ReadObject(const Statement& s) {
+  return {s.Int(0), s.Int(1),  s.Text(2), s.Text(3), s.Text(4), s.Int(5),
+          s.Int(6), s.Text(7), s.Text(8), s.Text(9), s.Int(10), s.Text(11)};
+}
+
+// Collects every row of a statement with `read`.
+template <typename T, typename F>
+Result<std::vector<T>> All(Statement& s, F read) {
+  std::vector<T> out;
+  for (;;) {
+    ECRN_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back(read(s));
+  }
+  return out;
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, const StoreOptions& options, std::unique_ptr<Connection> writer)
+      : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
+
+  std::string_view Backend() const override { return "sqlite"; }
+
+  Result<void> Migrate() override {
+    std::lock_guard lock(write_mu_);
+    return InTransaction(*writer_, [&]() -> Result<void> {
+      ECRN_TRY(writer_->Exec(
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "applied_at INTEGER NOT NULL)"));
+      ECRN_ASSIGN_OR_RETURN(int current, CurrentVersion(*writer_));
+      for (const auto& m : sqlite::Migrations()) {
+        if (m.version <= current) continue;
+        ECRN_TRY(writer_->Exec(m.sql));
+        ECRN_ASSIGN_OR_RETURN(auto* ins,
+                              writer_->Prepare("INSERT INTO schema_migrations VALUES (?, "
+                                               "CAST(strftime('%s','now') AS INTEGER) * 1000000)"));
+        ECRN_TRY(ins->Bind(1, int64_t{m.version}).Run());
+      }
+      return Ok();
+    });
+  }
+
+  Result<int> SchemaVersion() override {
+    return WithReader([&](Connection& c) { return CurrentVersion(c); });
+  }
+
+  // Organisations.
+  Result<int64_t> AddOrganisation(const Organisation& org) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s,
+                            c.Prepare("INSERT INTO organisations (name, kind, country, "
+                                      "region, identity_id, created) VALUES (?,?,?,?,?,?)"));
+      auto r = s->Bind(1, org.name)
+                   .Bind(2, org.kind)
+                   .Bind(3, org.country)
+                   .Bind(4, org.region)
+                   .Bind(5, org.identity_id)
+                   .Bind(6, org.created)
+                   .Run();
+      if (!r)
+        return WithMessage(std::move(r).error(),
+                           "an organisation named '" + org.name + "' already exists");
+      return c.LastInsertRowid();
+    });
+  }
+  Result<std::vector<Organisation>> ListOrganisations() override {
+    return WithReader([&](Connection& c) -> Result<std::vector<Organisation>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(std::string("SELECT ") + kOrgCols +
+                                               " FROM organisations ORDER BY id"));
+      return All<Organisation>(*s, ReadOrg);
+    });
+  }
+  Result<Organisation> FindOrganisation(std::string_view name_or_id) override {
+    return FindOne<Organisation>("organisations", kOrgCols, "name", name_or_id, ReadOrg,
+                                 "organisation");
+  }
+
+  // Users.
+  Result<int64_t> AddUser(const User& user) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s,
+                            c.Prepare("INSERT INTO users (org_id, username, role, "
+                                      "password_hash, disabled, created) VALUES (?,?,?,?,?,?)"));
+      auto r = s->Bind(1, user.org_id)
+                   .Bind(2, user.username)
+                   .Bind(3, user.role)
+                   .Bind(4, user.password_hash)
+                   .Bind(5, int64_t{user.disabled})
+                   .Bind(6, user.created)
+                   .Run();
+      if (!r) {
+        return WithMessage(
+            std::move(r).error(),
+            "a user named '" + user.username + "' already exists or the organisation is unknown");
+      }
+      return c.LastInsertRowid();
+    });
+  }
+  Result<std::vector<User>> ListUsers(std::optional<int64_t> org_id) override {
+    return WithReader([&](Connection& c) -> Result<std::vector<User>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s,
+                            c.Prepare(std::string("SELECT ") + kUserCols +
+                                      " FROM users WHERE (?1 IS NULL OR org_id = ?1) ORDER BY id"));
+      if (org_id) s->Bind(1, *org_id);
+      return All<User>(*s, ReadUser);
+    });
+  }
+  Result<User> FindUser(std::string_view name_or_id) override {
+    return FindOne<User>("users", kUserCols, "username", name_or_id, ReadUser, "user");
+  }
+  Result<void> SetPassword(int64_t user_id, std::string_view password_hash) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("UPDATE users SET password_hash = ? WHERE id = ?"));
+      ECRN_TRY(s->Bind(1, password_hash).Bind(2, user_id).Run());
+      if (c.Changes() == 0) return Error::NotFound("no user with id " + std::to_string(user_id));
+      return Ok();
+    });
+  }
+
+  // API keys.
+  Result<int64_t> AddApiKey(const ApiKey& key) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(
+          auto* s, c.Prepare("INSERT INTO api_keys (user_id, prefix, key_hash, "
+                             "read_only, expires, revoked, created) VALUES (?,?,?,?,?,?,?)"));
+      s->Bind(1, key.user_id)
+          .Bind(2, key.prefix)
+          .Bind(3, key.key_hash)
+          .Bind(4, int64_t{key.read_only})
+          .Bind(6, int64_t{key.revoked})
+          .Bind(7, key.created);
+      if (key.expires) s->Bind(5, *key.expires);
+      auto r = s->Run();
+      if (!r) return WithMessage(std::move(r).error(), "the key's user does not exist");
+      return c.LastInsertRowid();
+    });
+  }
+  Result<std::vector<ApiKey>> FindApiKeysByPrefix(std::string_view prefix) override {
+    return WithReader([&](Connection& c) -> Result<std::vector<ApiKey>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(std::string("SELECT ") + kKeyCols +
+                                               " FROM api_keys WHERE prefix = ? ORDER BY id"));
+      s->Bind(1, prefix);
+      return All<ApiKey>(*s, ReadKey);
+    });
+  }
+  Result<std::vector<ApiKey>> ListApiKeys(int64_t user_id) override {
+    return WithReader([&](Connection& c) -> Result<std::vector<ApiKey>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(std::string("SELECT ") + kKeyCols +
+                                               " FROM api_keys WHERE user_id = ? ORDER BY id"));
+      s->Bind(1, user_id);
+      return All<ApiKey>(*s, ReadKey);
+    });
+  }
+  Result<void> RevokeApiKey(int64_t key_id) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("UPDATE api_keys SET revoked = 1 WHERE id = ?"));
+      ECRN_TRY(s->Bind(1, key_id).Run());
+      if (c.Changes() == 0) return Error::NotFound("no API key with id " + std::to_string(key_id));
+      return Ok();
+    });
+  }
+
+  // Channels.
+  Result<int64_t> AddChannel(const Channel& ch) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("INSERT INTO channels (name, description, "
+                                               "default_tlp, created) VALUES (?,?,?,?)"));
+      auto r = s->Bind(1, ch.name)
+                   .Bind(2, ch.description)
+                   .Bind(3, ch.default_tlp)
+                   .Bind(4, ch.created)
+                   .Run();
+      if (!r)
+        return WithMessage(std::move(r).error(),
+                           "a channel named '" + ch.name + "' already exists");
+      return c.LastInsertRowid();
+    });
+  }
+  Result<std::vector<Channel>> ListChannels() override {
+    return WithReader([&](Connection& c) -> Result<std::vector<Channel>> {
+      ECRN_ASSIGN_OR_RETURN(
+          auto* s, c.Prepare(std::string("SELECT ") + kChannelCols + " FROM channels ORDER BY id"));
+      return All<Channel>(*s, ReadChannel);
+    });
+  }
+  Result<Channel> FindChannel(std::string_view name_or_id) override {
+    return FindOne<Channel>("channels", kChannelCols, "name", name_or_id, ReadChannel, "channel");
+  }
+  Result<void> Grant(const Membership& m) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(
+          auto* s, c.Prepare("INSERT INTO memberships (channel_id, org_id, can_read, can_write) "
+                             "VALUES (?,?,?,?) ON CONFLICT (channel_id, org_id) DO UPDATE SET "
+                             "can_read = excluded.can_read, can_write = excluded.can_write"));
+      auto r = s->Bind(1, m.channel_id)
+                   .Bind(2, m.org_id)
+                   .Bind(3, int64_t{m.can_read})
+                   .Bind(4, int64_t{m.can_write})
+                   .Run();
+      if (!r) return WithMessage(std::move(r).error(), "unknown channel or organisation");
+      return Ok();
+    });
+  }
+  Result<std::vector<Membership>> ListMemberships(std::optional<int64_t> channel_id) override {
+    return WithReader([&](Connection& c) -> Result<std::vector<Membership>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s,
+                            c.Prepare("SELECT channel_id, org_id, can_read, can_write "
+                                      "FROM memberships WHERE (?1 IS NULL OR channel_id = ?1) "
+                                      "ORDER BY channel_id, org_id"));
+      if (channel_id) s->Bind(1, *channel_id);
+      return All<Membership>(*s, [](const Statement& st) {
+        return Membership{st.Int(0), st.Int(1), st.Int(2) != 0, st.Int(3) != 0};
+      });
+    });
+  }
+
+  // Objects.
+  Result<std::vector<InsertOutcome>> InsertObjects(int64_t channel_id,
+                                                   std::span<const NewObject> objects,
+                                                   Micros now) override {
+    return Write([&](Connection& c) -> Result<std::vector<InsertOutcome>> {
+      ECRN_ASSIGN_OR_RETURN(auto* last_q,
+                            c.Prepare("SELECT last_added FROM channels WHERE id = ?"));
+      last_q->Bind(1, channel_id);
+      ECRN_ASSIGN_OR_RETURN(bool found, last_q->Step());
+      if (!found) return Error::NotFound("no channel with id " + std::to_string(channel_id));
+      Micros last = last_q->Int(0);
+      last_q->Reset();
+      ECRN_ASSIGN_OR_RETURN(
+          auto* ins,
+          c.Prepare("INSERT INTO objects (channel_id, stix_id, type, spec_version, "
+                    "created, modified, modified_text, created_by, tlp, date_added, json) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT (stix_id, channel_id, modified) DO NOTHING"));
+      ECRN_ASSIGN_OR_RETURN(auto* obs,
+                            c.Prepare("INSERT OR IGNORE INTO observables (object_pk, kind, value) "
+                                      "VALUES (?,?,?)"));
+      ECRN_ASSIGN_OR_RETURN(auto* red,
+                            c.Prepare("INSERT OR IGNORE INTO red_recipients (object_pk, user_id) "
+                                      "VALUES (?,?)"));
+      std::vector<InsertOutcome> out;
+      out.reserve(objects.size());
+      for (const auto& o : objects) {
+        Micros date_added = std::max(now, last + 1);
+        ins->Reset();
+        ins->Bind(1, channel_id)
+            .BindStatic(2, o.stix_id)
+            .BindStatic(3, o.type)
+            .BindStatic(4, o.spec_version.empty() ? std::string_view("2.1") : o.spec_version)
+            .Bind(5, o.created)
+            .Bind(6, o.modified)
+            .BindStatic(7, o.modified_text)
+            .BindStatic(8, o.created_by)
+            .BindStatic(9, o.tlp)
+            .Bind(10, date_added)
+            .BindStatic(11, o.json);
+        ECRN_TRY(ins->Run());
+        if (c.Changes() == 0) {
+          out.push_back(InsertOutcome::kDuplicate);
+          continue;
+        }
+        const int64_t pk = c.LastInsertRowid();
+        last = date_added;
+        for (const auto& ob : o.observables) {
+          obs->Reset();
+          ECRN_TRY(obs->Bind(1, pk).BindStatic(2, ob.kind).BindStatic(3, ob.value).Run());
+        }
+        for (int64_t user : o.red_recipients) {
+          red->Reset();
+          auto r = red->Bind(1, pk).Bind(2, user).Run();
+          if (!r) {
+            return WithMessage(std::move(r).error(),
+                               "RED recipient user " + std::to_string(user) + " does not exist");
+          }
+        }
+        out.push_back(InsertOutcome::kAdded);
+      }
+      ECRN_ASSIGN_OR_RETURN(auto* upd,
+                            c.Prepare("UPDATE channels SET last_added = ? WHERE id = ?"));
+      ECRN_TRY(upd->Bind(1, last).Bind(2, channel_id).Run());
+      return out;
+    });
+  }
+
+  Result<std::vector<StoredObject>> QueryObjects(const ObjectQuery& q) override {
+    std::string sql = std::string("SELECT ") + kObjectCols + " FROM objects o WHERE 1=1";
+    // Parameters in order: ints and texts bound by position.
+    struct Param {
+      bool is_text;
+      int64_t i;
+      std::string s;
+    };
+    std::vector<Param> params;
+    auto add_int = [&](int64_t v) { params.push_back({false, v, {}}); };
+    auto add_text = [&](std::string_view v) { params.push_back({true, 0, std::string(v)}); };
+    auto add_list = [&](const char* col, const std::vector<std::string>& values) {
+      if (values.empty()) return;
+      sql += std::string(" AND ") + col + " IN (";
+      for (size_t i = 0; i < values.size(); ++i) {
+        sql += i ? ",?" : "?";
+        add_text(values[i]);
+      }
+      sql += ")";
+    };
+    if (q.channel_id) {
+      sql += " AND o.channel_id = ?";
+      add_int(*q.channel_id);
+    }
+    add_list("o.type", q.types);
+    add_list("o.stix_id", q.ids);
+    add_list("o.tlp", q.tlps);
+    if (q.added_after) {
+      sql += " AND o.date_added > ?";
+      add_int(*q.added_after);
+    }
+    if (q.added_until) {
+      sql += " AND o.date_added <= ?";
+      add_int(*q.added_until);
+    }
+    if (q.modified_since) {
+      sql += " AND o.modified >= ?";
+      add_int(*q.modified_since);
+    }
+    if (q.created_by) {
+      sql += " AND o.created_by = ?";
+      add_text(*q.created_by);
+    }
+    if (!q.all_versions) {
+      sql +=
+          " AND o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
+          " AND m.channel_id = o.channel_id)";
+    }
+    if (q.after_pk) {
+      sql += " AND (o.date_added, o.pk) > ((SELECT date_added FROM objects WHERE pk = ?), ?)";
+      add_int(*q.after_pk);
+      add_int(*q.after_pk);
+    }
+    sql += " ORDER BY o.date_added, o.pk LIMIT ?";
+    add_int(static_cast<int64_t>(q.limit));
+    return WithReader([&](Connection& c) -> Result<std::vector<StoredObject>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(sql));
+      for (size_t i = 0; i < params.size(); ++i) {
+        const int pos = static_cast<int>(i + 1);
+        if (params[i].is_text) {
+          s->Bind(pos, params[i].s);
+        } else {
+          s->Bind(pos, params[i].i);
+        }
+      }
+      return All<StoredObject>(*s, ReadObject);
+    });
+  }
+
+  Result<int64_t> CountObjects(std::optional<int64_t> channel_id) override {
+    return WithReader([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT COUNT(*) FROM objects WHERE "
+                                               "(?1 IS NULL OR channel_id = ?1)"));
+      if (channel_id) s->Bind(1, *channel_id);
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      int64_t n = row ? s->Int(0) : 0;
+      s->Reset();
+      return n;
+    });
+  }
+
+  Result<std::vector<ObservableHit>> FindObservable(std::string_view kind,
+                                                    std::string_view value) override {
+    return WithReader([&](Connection& c) -> Result<std::vector<ObservableHit>> {
+      ECRN_ASSIGN_OR_RETURN(
+          auto* s, c.Prepare("SELECT b.object_pk, o.channel_id, o.stix_id, b.kind, b.value FROM "
+                             "observables b JOIN objects o ON o.pk = b.object_pk WHERE b.kind = ? "
+                             "AND b.value = ? ORDER BY b.object_pk"));
+      s->Bind(1, kind).Bind(2, value);
+      return All<ObservableHit>(*s, [](const Statement& st) {
+        return ObservableHit{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Text(4)};
+      });
+    });
+  }
+
+  Result<std::vector<int64_t>> RedRecipients(int64_t object_pk) override {
+    return WithReader([&](Connection& c) -> Result<std::vector<int64_t>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT user_id FROM red_recipients WHERE "
+                                               "object_pk = ? ORDER BY user_id"));
+      s->Bind(1, object_pk);
+      return All<int64_t>(*s, [](const Statement& st) { return st.Int(0); });
+    });
+  }
+
+  Result<int64_t> DeleteObject(int64_t channel_id, std::string_view stix_id) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("DELETE FROM objects WHERE channel_id = ? AND "
+                                               "stix_id = ?"));
+      ECRN_TRY(s->Bind(1, channel_id).Bind(2, stix_id).Run());
+      return int64_t{c.Changes()};
+    });
+  }
+
+ private:
+  static Result<int> CurrentVersion(Connection& c) {
+    ECRN_ASSIGN_OR_RETURN(auto* t, c.Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = "
+                                             "'table' AND name = 'schema_migrations'"));
+    ECRN_ASSIGN_OR_RETURN(bool row, t->Step());
+    bool exists = row && t->Int(0) > 0;
+    t->Reset();
+    if (!exists) return 0;
+    ECRN_ASSIGN_OR_RETURN(auto s,
+                          c.PrepareOnce("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    ECRN_ASSIGN_OR_RETURN(bool r2, s->Step());
+    return r2 ? static_cast<int>(s->Int(0)) : 0;
+  }
+
+  // Runs a write in one immediate transaction on the writer connection.
+  template <typename F>
+  auto Write(F&& body) -> decltype(body(std::declval<Connection&>())) {
+    std::lock_guard lock(write_mu_);
+    return InTransaction(*writer_, [&] { return body(*writer_); });
+  }
+
+  // Runs a read on a pooled reader connection.
+  template <typename F>
+  auto WithReader(F&& body) -> decltype(body(std::declval<Connection&>())) {
+    std::unique_ptr<Connection> conn;
+    {
+      std::lock_guard lock(pool_mu_);
+      if (!readers_.empty()) {
+        conn = std::move(readers_.back());
+        readers_.pop_back();
+      }
+    }
+    if (!conn) {
+      auto opened = Connection::Open(path_, false, options_.busy_timeout_ms);
+      if (!opened) return std::move(opened).error();
+      conn = std::move(opened).value();
+    }
+    auto r = body(*conn);
+    std::lock_guard lock(pool_mu_);
+    if (readers_.size() < 8) readers_.push_back(std::move(conn));
+    return r;
+  }
+
+  template <typename T, typename Read>
+  Result<T> FindOne(const char* table, const char* cols, const char* name_col,
+                    std::string_view name_or_id, Read read, const char* what) {
+    return WithReader([&](Connection& c) -> Result<T> {
+      std::string sql = std::string("SELECT ") + cols + " FROM " + table + " WHERE " + name_col +
+                        " = ?1" + (AllDigits(name_or_id) ? " OR id = CAST(?1 AS INTEGER)" : "") +
+                        " ORDER BY (" + name_col + " = ?1) DESC LIMIT 1";
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(sql));
+      s->Bind(1, name_or_id);
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) {
+        return Error::NotFound(std::string("no ") + what + " named '" + std::string(name_or_id) +
+                               "'");
+      }
+      T value = read(*s);
+      s->Reset();
+      return value;
+    });
+  }
+
+  std::string path_;
+  StoreOptions options_;
+  std::mutex write_mu_;
+  std::unique_ptr<Connection> writer_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Connection>> readers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(std::string_view path, const StoreOptions& options) {
+  std::string p(path);
+  ECRN_ASSIGN_OR_RETURN(auto writer, sqlite::Connection::Open(p, true, options.busy_timeout_ms));
+  return std::unique_ptr<Store>(new SqliteStore(p, options, std::move(writer)));
 }
 
 }  // namespace ecrn::store

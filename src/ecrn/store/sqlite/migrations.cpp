@@ -1,0 +1,97 @@
+#include "ecrn/store/sqlite/migrations.hpp"
+
+namespace ecrn::store::sqlite {
+namespace {
+
+// Times are microseconds since the Unix epoch (INTEGER). Never edit a
+// migration once released: add a new one.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE organisations (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  country TEXT NOT NULL,
+  region TEXT NOT NULL DEFAULT '',
+  identity_id TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  username TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+CREATE INDEX users_org ON users(org_id);
+CREATE TABLE api_keys (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  prefix TEXT NOT NULL,
+  key_hash TEXT NOT NULL,
+  read_only INTEGER NOT NULL,
+  expires INTEGER,
+  revoked INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+CREATE INDEX api_keys_prefix ON api_keys(prefix);
+CREATE INDEX api_keys_user ON api_keys(user_id);
+CREATE TABLE channels (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '',
+  default_tlp TEXT NOT NULL DEFAULT 'amber',
+  last_added INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL
+);
+CREATE TABLE memberships (
+  channel_id INTEGER NOT NULL REFERENCES channels(id),
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  can_read INTEGER NOT NULL,
+  can_write INTEGER NOT NULL,
+  PRIMARY KEY (channel_id, org_id)
+) WITHOUT ROWID;
+CREATE INDEX memberships_org ON memberships(org_id);
+CREATE TABLE objects (
+  pk INTEGER PRIMARY KEY,
+  channel_id INTEGER NOT NULL REFERENCES channels(id),
+  stix_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  spec_version TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  modified INTEGER NOT NULL,
+  modified_text TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  tlp TEXT NOT NULL,
+  date_added INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  UNIQUE (stix_id, channel_id, modified)
+);
+CREATE INDEX objects_added ON objects(channel_id, date_added);
+CREATE INDEX objects_type ON objects(type, date_added);
+CREATE INDEX objects_modified ON objects(modified);
+CREATE INDEX objects_creator ON objects(created_by);
+CREATE INDEX objects_tlp ON objects(tlp);
+CREATE TABLE observables (
+  object_pk INTEGER NOT NULL REFERENCES objects(pk) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (object_pk, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX observables_value ON observables(kind, value);
+CREATE TABLE red_recipients (
+  object_pk INTEGER NOT NULL REFERENCES objects(pk) ON DELETE CASCADE,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  PRIMARY KEY (object_pk, user_id)
+) WITHOUT ROWID;
+CREATE INDEX red_recipients_user ON red_recipients(user_id);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> Migrations() { return kMigrations; }
+
+}  // namespace ecrn::store::sqlite

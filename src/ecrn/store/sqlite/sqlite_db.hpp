@@ -1,0 +1,101 @@
+// Private to store/sqlite: a thin RAII layer over one sqlite3 connection and
+// its prepared statements. A Connection is not thread-safe; the store guards
+// each with a mutex or hands it to one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include <sqlite3.h>
+
+#include "ecrn/core/result.hpp"
+
+namespace ecrn::store::sqlite {
+
+// A prepared statement, reset and with bindings cleared on each Bind start.
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Clears previous state; call before binding a new execution.
+  Statement& Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return *this;
+  }
+  // Binds 1-based parameters. Text is copied only when `transient` is true.
+  Statement& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& Bind(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  // Binds a view that stays alive until the statement is stepped to completion.
+  Statement& BindStatic(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+    return *this;
+  }
+  Statement& BindNull(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // Steps once: true if a row is available, false when done; an error otherwise.
+  Result<bool> Step();
+  // Steps to completion (for statements returning no rows).
+  Result<void> Run();
+
+  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  std::string Text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+// One open database connection with a cache of prepared statements.
+class Connection {
+ public:
+  // Opens `path` (creating it when `create`), applies the durability pragmas.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& path, bool create,
+                                                  int busy_timeout_ms);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs SQL text with no parameters (may hold several statements).
+  Result<void> Exec(std::string_view sql);
+  // The cached prepared statement for `sql`, reset and unbound. The reference
+  // stays valid for the connection's lifetime.
+  Result<Statement*> Prepare(const std::string& sql);
+  // A one-off prepared statement (for SQL built at run time).
+  Result<std::unique_ptr<Statement>> PrepareOnce(const std::string& sql);
+
+  int64_t LastInsertRowid() const { return sqlite3_last_insert_rowid(db_); }
+  int Changes() const { return sqlite3_changes(db_); }
+  sqlite3* raw() { return db_; }
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// Maps a SQLite result code to an Error (constraint violations → kAlreadyExists
+// or kInvalidArgument, busy → kUnavailable, others kInternal).
+Error SqliteError(sqlite3* db, int rc, std::string_view what);
+
+}  // namespace ecrn::store::sqlite
