@@ -158,8 +158,10 @@ std::string FreshPgDatabase() {
   static std::atomic<int> counter{0};
   std::string base = PgUri();
   std::string name = "t" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  // Separate -c options: each runs on its own, outside a transaction block
+  // (which DROP/CREATE DATABASE refuse).
   auto r = Run({"psql", "-v", "ON_ERROR_STOP=1", "-q", "-d", base, "-c",
-                "DROP DATABASE IF EXISTS " + name + "; CREATE DATABASE " + name + ";"});
+                "DROP DATABASE IF EXISTS " + name, "-c", "CREATE DATABASE " + name});
   if (r.exit_code != 0) throw std::runtime_error("cannot create test database: " + r.err);
   // Replace the database name in the URI: postgresql://user@/dbname?host=...
   auto q = base.find('?');

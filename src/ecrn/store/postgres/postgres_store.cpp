@@ -1,9 +1,637 @@
+// The PostgreSQL Store: a pool of libpq connections, parameterised SQL only.
+// Thread-safe (each call borrows a connection from the pool).
+#include <algorithm>
+#include <cstdlib>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
 #include "ecrn/store/backends.hpp"
+#include "ecrn/store/postgres/pg_connection.hpp"
+#include "ecrn/store/postgres/pg_migrations.hpp"
 
 namespace ecrn::store {
+namespace {
 
-Result<std::unique_ptr<Store>> OpenPostgresStore(std::string_view, const StoreOptions&) {
-  return Error{ErrorCode::kUnavailable, "PostgreSQL backend is not available yet", {}};
+using postgres::PgArray;
+using postgres::PgBool;
+using postgres::PgConnection;
+using postgres::PgInt;
+using postgres::PgIsNull;
+using postgres::PgParams;
+using postgres::PgPool;
+using postgres::PgResult;
+using postgres::PgText;
+
+// InsertObjects sends objects in statements of at most this many rows / bytes.
+constexpr size_t kMaxBatchRows = 2000;
+constexpr size_t kMaxBatchBytes = size_t{16} << 20;
+
+constexpr char kOrgColumns[] = "id, name, kind, country, region, identity_id, created";
+constexpr char kUserColumns[] = "id, org_id, username, role, password_hash, disabled, created";
+constexpr char kKeyColumns[] =
+    "id, user_id, prefix, key_hash, read_only, expires, revoked, created";
+constexpr char kChannelColumns[] = "id, name, description, default_tlp, created";
+constexpr char kObjectColumns[] =
+    "o.pk, o.channel_id, o.stix_id, o.type, o.spec_version, o.created, o.modified, "
+    "o.modified_text, o.created_by, o.tlp, o.date_added, o.json";
+
+// A decimal id (what Find* try before a name).
+bool IsDecimalId(std::string_view text) {
+  return !text.empty() && text.size() <= 18 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int Rows(const PgResult& res) { return PQntuples(res.get()); }
+
+int64_t AffectedRows(const PgResult& res) {
+  return std::strtoll(PQcmdTuples(res.get()), nullptr, 10);
+}
+
+Organisation OrgAt(const PGresult* r, int i) {
+  return {PgInt(r, i, 0),  PgText(r, i, 1), PgText(r, i, 2), PgText(r, i, 3),
+          PgText(r, i, 4), PgText(r, i, 5), PgInt(r, i, 6)};
+}
+
+User UserAt(const PGresult* r, int i) {
+  return {PgInt(r, i, 0),  PgInt(r, i, 1),  PgText(r, i, 2), PgText(r, i, 3),
+          PgText(r, i, 4), PgBool(r, i, 5), PgInt(r, i, 6)};
+}
+
+ApiKey KeyAt(const PGresult* r, int i) {
+  ApiKey k;
+  k.id = PgInt(r, i, 0);
+  k.user_id = PgInt(r, i, 1);
+  k.prefix = PgText(r, i, 2);
+  k.key_hash = PgText(r, i, 3);
+  k.read_only = PgBool(r, i, 4);
+  if (!PgIsNull(r, i, 5)) k.expires = PgInt(r, i, 5);
+  k.revoked = PgBool(r, i, 6);
+  k.created = PgInt(r, i, 7);
+  return k;
+}
+
+Channel ChannelAt(const PGresult* r, int i) {
+  return {PgInt(r, i, 0), PgText(r, i, 1), PgText(r, i, 2), PgText(r, i, 3), PgInt(r, i, 4)};
+}
+
+StoredObject ObjectAt(const PGresult* r, int i) {
+  StoredObject o;
+  o.pk = PgInt(r, i, 0);
+  o.channel_id = PgInt(r, i, 1);
+  o.stix_id = PgText(r, i, 2);
+  o.type = PgText(r, i, 3);
+  o.spec_version = PgText(r, i, 4);
+  o.created = PgInt(r, i, 5);
+  o.modified = PgInt(r, i, 6);
+  o.modified_text = PgText(r, i, 7);
+  o.created_by = PgText(r, i, 8);
+  o.tlp = PgText(r, i, 9);
+  o.date_added = PgInt(r, i, 10);
+  o.json = PgText(r, i, 11);
+  return o;
+}
+
+template <typename T, typename RowFn>
+std::vector<T> AllRows(const PgResult& res, RowFn row) {
+  std::vector<T> out;
+  out.reserve(static_cast<size_t>(Rows(res)));
+  for (int i = 0; i < Rows(res); ++i) out.push_back(row(res.get(), i));
+  return out;
+}
+
+// Rewrites the client message of a constraint violation; other errors pass.
+Error Explain(Error e, ErrorCode code, std::string message) {
+  if (e.code == ErrorCode::kAlreadyExists || e.code == ErrorCode::kInvalidArgument) {
+    e.code = code;
+    e.message = std::move(message);
+  }
+  return e;
+}
+
+std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// The key that identifies a version within a channel.
+std::string VersionKey(std::string_view stix_id, Micros modified) {
+  std::string key(stix_id);
+  key.push_back('\x1f');
+  key += std::to_string(modified);
+  return key;
+}
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(std::unique_ptr<PgPool> pool) : pool_(std::move(pool)) {}
+
+  std::string_view Backend() const override { return "postgresql"; }
+
+  Result<void> Migrate() override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    return postgres::ApplyMigrations(*conn);
+  }
+
+  Result<int> SchemaVersion() override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    return postgres::AppliedSchemaVersion(*conn);
+  }
+
+  // --- organisations -------------------------------------------------------
+
+  Result<int64_t> AddOrganisation(const Organisation& org) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    auto res = conn->Exec(
+        "INSERT INTO organisations (name, kind, country, region, identity_id, created) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        PgParams()
+            .Text(org.name)
+            .Text(org.kind)
+            .Text(org.country)
+            .Text(org.region)
+            .Text(org.identity_id)
+            .Int(org.created));
+    if (!res.ok()) {
+      std::string what = conn->constraint().find("identity") != std::string::npos
+                             ? "an organisation with identity " + Quoted(org.identity_id)
+                             : "an organisation named " + Quoted(org.name);
+      return Explain(std::move(res).error(), ErrorCode::kAlreadyExists, what + " already exists");
+    }
+    return PgInt(res->get(), 0, 0);
+  }
+
+  Result<std::vector<Organisation>> ListOrganisations() override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(
+        auto res,
+        conn->Exec(
+            (std::string("SELECT ") + kOrgColumns + " FROM organisations ORDER BY id").c_str()));
+    return AllRows<Organisation>(res, OrgAt);
+  }
+
+  Result<Organisation> FindOrganisation(std::string_view name_or_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto res, FindRow("organisations", kOrgColumns, "name", name_or_id));
+    if (Rows(res) == 0) return Error::NotFound("no organisation named " + Quoted(name_or_id));
+    return OrgAt(res.get(), 0);
+  }
+
+  // --- users ---------------------------------------------------------------
+
+  Result<int64_t> AddUser(const User& user) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    auto res = conn->Exec(
+        "INSERT INTO users (org_id, username, role, password_hash, disabled, created) "
+        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        PgParams()
+            .Int(user.org_id)
+            .Text(user.username)
+            .Text(user.role)
+            .Text(user.password_hash)
+            .Bool(user.disabled)
+            .Int(user.created));
+    if (!res.ok()) {
+      Error e = std::move(res).error();
+      if (e.code == ErrorCode::kAlreadyExists) {
+        return Explain(std::move(e), ErrorCode::kAlreadyExists,
+                       "a user named " + Quoted(user.username) + " already exists");
+      }
+      return Explain(std::move(e), ErrorCode::kNotFound,
+                     "no organisation with id " + std::to_string(user.org_id));
+    }
+    return PgInt(res->get(), 0, 0);
+  }
+
+  Result<std::vector<User>> ListUsers(std::optional<int64_t> org_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    std::string sql = std::string("SELECT ") + kUserColumns +
+                      " FROM users WHERE ($1::bigint IS NULL OR org_id = $1) ORDER BY id";
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), PgParams().OptInt(org_id)));
+    return AllRows<User>(res, UserAt);
+  }
+
+  Result<User> FindUser(std::string_view name_or_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto res, FindRow("users", kUserColumns, "username", name_or_id));
+    if (Rows(res) == 0) return Error::NotFound("no user named " + Quoted(name_or_id));
+    return UserAt(res.get(), 0);
+  }
+
+  Result<void> SetPassword(int64_t user_id, std::string_view password_hash) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec("UPDATE users SET password_hash = $2 WHERE id = $1",
+                                               PgParams().Int(user_id).Text(password_hash)));
+    if (AffectedRows(res) == 0) {
+      return Error::NotFound("no user with id " + std::to_string(user_id));
+    }
+    return Ok();
+  }
+
+  // --- API keys ------------------------------------------------------------
+
+  Result<int64_t> AddApiKey(const ApiKey& key) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    auto res = conn->Exec(
+        "INSERT INTO api_keys (user_id, prefix, key_hash, read_only, expires, revoked, created) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        PgParams()
+            .Int(key.user_id)
+            .Text(key.prefix)
+            .Text(key.key_hash)
+            .Bool(key.read_only)
+            .OptInt(key.expires)
+            .Bool(key.revoked)
+            .Int(key.created));
+    if (!res.ok()) {
+      return Explain(std::move(res).error(), ErrorCode::kNotFound,
+                     "no user with id " + std::to_string(key.user_id));
+    }
+    return PgInt(res->get(), 0, 0);
+  }
+
+  Result<std::vector<ApiKey>> FindApiKeysByPrefix(std::string_view prefix) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    std::string sql =
+        std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE prefix = $1 ORDER BY id";
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), PgParams().Text(prefix)));
+    return AllRows<ApiKey>(res, KeyAt);
+  }
+
+  Result<std::vector<ApiKey>> ListApiKeys(int64_t user_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    std::string sql =
+        std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE user_id = $1 ORDER BY id";
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), PgParams().Int(user_id)));
+    return AllRows<ApiKey>(res, KeyAt);
+  }
+
+  Result<void> RevokeApiKey(int64_t key_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec("UPDATE api_keys SET revoked = true WHERE id = $1",
+                                               PgParams().Int(key_id)));
+    if (AffectedRows(res) == 0) {
+      return Error::NotFound("no API key with id " + std::to_string(key_id));
+    }
+    return Ok();
+  }
+
+  // --- channels and memberships -------------------------------------------
+
+  Result<int64_t> AddChannel(const Channel& channel) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    auto res = conn->Exec(
+        "INSERT INTO channels (name, description, default_tlp, created) "
+        "VALUES ($1, $2, $3, $4) RETURNING id",
+        PgParams()
+            .Text(channel.name)
+            .Text(channel.description)
+            .Text(channel.default_tlp.empty() ? "amber" : channel.default_tlp)
+            .Int(channel.created));
+    if (!res.ok()) {
+      return Explain(std::move(res).error(), ErrorCode::kAlreadyExists,
+                     "a channel named " + Quoted(channel.name) + " already exists");
+    }
+    return PgInt(res->get(), 0, 0);
+  }
+
+  Result<std::vector<Channel>> ListChannels() override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    std::string sql = std::string("SELECT ") + kChannelColumns + " FROM channels ORDER BY id";
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str()));
+    return AllRows<Channel>(res, ChannelAt);
+  }
+
+  Result<Channel> FindChannel(std::string_view name_or_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto res, FindRow("channels", kChannelColumns, "name", name_or_id));
+    if (Rows(res) == 0) return Error::NotFound("no channel named " + Quoted(name_or_id));
+    return ChannelAt(res.get(), 0);
+  }
+
+  Result<void> Grant(const Membership& m) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    auto res = conn->Exec(
+        "INSERT INTO memberships (channel_id, org_id, can_read, can_write) "
+        "VALUES ($1, $2, $3, $4) ON CONFLICT (channel_id, org_id) "
+        "DO UPDATE SET can_read = EXCLUDED.can_read, can_write = EXCLUDED.can_write",
+        PgParams().Int(m.channel_id).Int(m.org_id).Bool(m.can_read).Bool(m.can_write));
+    if (!res.ok()) {
+      return Explain(std::move(res).error(), ErrorCode::kNotFound,
+                     "no channel with id " + std::to_string(m.channel_id) +
+                         " or no organisation with id " + std::to_string(m.org_id));
+    }
+    return Ok();
+  }
+
+  Result<std::vector<Membership>> ListMemberships(std::optional<int64_t> channel_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(
+        auto res, conn->Exec("SELECT channel_id, org_id, can_read, can_write FROM memberships "
+                             "WHERE ($1::bigint IS NULL OR channel_id = $1) "
+                             "ORDER BY channel_id, org_id",
+                             PgParams().OptInt(channel_id)));
+    return AllRows<Membership>(res, [](const PGresult* r, int i) {
+      return Membership{PgInt(r, i, 0), PgInt(r, i, 1), PgBool(r, i, 2), PgBool(r, i, 3)};
+    });
+  }
+
+  // --- objects -------------------------------------------------------------
+
+  Result<std::vector<InsertOutcome>> InsertObjects(int64_t channel_id,
+                                                   std::span<const NewObject> objects,
+                                                   Micros now) override {
+    return InTransaction([&](PgConnection& conn) -> Result<std::vector<InsertOutcome>> {
+      // The channel row lock serialises writers of this channel across every
+      // server sharing the database, so date_added is strictly increasing.
+      ECRN_ASSIGN_OR_RETURN(
+          auto channel, conn.Exec("SELECT last_added FROM channels WHERE id = $1 FOR NO KEY UPDATE",
+                                  PgParams().Int(channel_id)));
+      if (Rows(channel) == 0) {
+        return Error::NotFound("no channel with id " + std::to_string(channel_id));
+      }
+      const Micros first_last = PgInt(channel.get(), 0, 0);
+      Micros last = first_last;
+      std::vector<InsertOutcome> outcomes(objects.size(), InsertOutcome::kDuplicate);
+      std::unordered_set<std::string> added_keys;
+      size_t begin = 0;
+      while (begin < objects.size()) {
+        size_t end = begin;
+        size_t bytes = 0;
+        while (end < objects.size() && end - begin < kMaxBatchRows && bytes < kMaxBatchBytes) {
+          bytes += objects[end].json.size();
+          ++end;
+        }
+        ECRN_TRY(InsertBatch(conn, channel_id, objects.subspan(begin, end - begin), now, last,
+                             added_keys, std::span(outcomes).subspan(begin, end - begin)));
+        begin = end;
+      }
+      if (last != first_last) {
+        ECRN_TRY(conn.Exec("UPDATE channels SET last_added = $2 WHERE id = $1",
+                           PgParams().Int(channel_id).Int(last)));
+      }
+      return outcomes;
+    });
+  }
+
+  Result<std::vector<StoredObject>> QueryObjects(const ObjectQuery& q) override {
+    PgParams params;
+    auto next = [&params] { return "$" + std::to_string(params.size()); };
+    // Filters as (column, "op $n"); applied to the row and, for the latest
+    // version test, to the newer versions it is compared with.
+    std::vector<std::pair<std::string, std::string>> filters;
+    auto text_array = [](const std::vector<std::string>& values) {
+      PgArray a;
+      for (const auto& v : values) a.Text(v);
+      return a.Take();
+    };
+    if (q.channel_id) {
+      params.Int(*q.channel_id);
+      filters.emplace_back("channel_id", "= " + next());
+    }
+    if (!q.types.empty()) {
+      params.Text(text_array(q.types));
+      filters.emplace_back("type", "= ANY(" + next() + "::text[])");
+    }
+    if (!q.ids.empty()) {
+      params.Text(text_array(q.ids));
+      filters.emplace_back("stix_id", "= ANY(" + next() + "::text[])");
+    }
+    if (q.added_after) {
+      params.Int(*q.added_after);
+      filters.emplace_back("date_added", "> " + next());
+    }
+    if (q.added_until) {
+      params.Int(*q.added_until);
+      filters.emplace_back("date_added", "<= " + next());
+    }
+    if (q.modified_since) {
+      params.Int(*q.modified_since);
+      filters.emplace_back("modified", ">= " + next());
+    }
+    if (q.created_by) {
+      params.Text(*q.created_by);
+      filters.emplace_back("created_by", "= " + next());
+    }
+    if (!q.tlps.empty()) {
+      params.Text(text_array(q.tlps));
+      filters.emplace_back("tlp", "= ANY(" + next() + "::text[])");
+    }
+    auto render = [&filters](std::string_view alias) {
+      std::string out;
+      for (const auto& [column, rest] : filters) {
+        out += " AND ";
+        out += alias;
+        out += '.';
+        out += column;
+        out += ' ';
+        out += rest;
+      }
+      return out;
+    };
+    std::string sql = std::string("SELECT ") + kObjectColumns + " FROM objects o WHERE true";
+    sql += render("o");
+    if (!q.all_versions) {
+      sql +=
+          " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.stix_id = o.stix_id"
+          " AND n.channel_id = o.channel_id AND n.modified > o.modified";
+      sql += render("n");
+      sql += ")";
+    }
+    if (q.after_pk) {
+      params.Int(*q.after_pk);
+      sql += " AND (o.date_added, o.pk) > (SELECT a.date_added, a.pk FROM objects a WHERE a.pk = " +
+             next() + ")";
+    }
+    params.Int(static_cast<int64_t>(std::min<size_t>(q.limit, size_t{INT64_MAX})));
+    sql += " ORDER BY o.date_added, o.pk LIMIT " + next();
+
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), params));
+    return AllRows<StoredObject>(res, ObjectAt);
+  }
+
+  Result<int64_t> CountObjects(std::optional<int64_t> channel_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec("SELECT count(*) FROM objects WHERE ($1::bigint IS NULL OR "
+                                     "channel_id = $1)",
+                                     PgParams().OptInt(channel_id)));
+    return PgInt(res.get(), 0, 0);
+  }
+
+  Result<std::vector<ObservableHit>> FindObservable(std::string_view kind,
+                                                    std::string_view value) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec("SELECT b.object_pk, o.channel_id, o.stix_id, b.kind, b.value "
+                                     "FROM observables b JOIN objects o ON o.pk = b.object_pk "
+                                     "WHERE b.kind = $1 AND b.value = $2 ORDER BY b.object_pk",
+                                     PgParams().Text(kind).Text(value)));
+    return AllRows<ObservableHit>(res, [](const PGresult* r, int i) {
+      return ObservableHit{PgInt(r, i, 0), PgInt(r, i, 1), PgText(r, i, 2), PgText(r, i, 3),
+                           PgText(r, i, 4)};
+    });
+  }
+
+  Result<std::vector<int64_t>> RedRecipients(int64_t object_pk) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec("SELECT user_id FROM red_recipients WHERE object_pk = $1 "
+                                     "ORDER BY user_id",
+                                     PgParams().Int(object_pk)));
+    return AllRows<int64_t>(res, [](const PGresult* r, int i) { return PgInt(r, i, 0); });
+  }
+
+  Result<int64_t> DeleteObject(int64_t channel_id, std::string_view stix_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec("DELETE FROM objects WHERE channel_id = $1 AND stix_id = $2",
+                                     PgParams().Int(channel_id).Text(stix_id)));
+    return AffectedRows(res);
+  }
+
+ private:
+  // Runs `fn` between BEGIN and COMMIT on one pooled connection; rolls back
+  // when it fails.
+  template <typename Fn>
+  auto InTransaction(Fn&& fn) -> decltype(fn(std::declval<PgConnection&>())) {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_TRY(conn->Exec("BEGIN"));
+    auto result = fn(*conn);
+    if (!result.ok()) {
+      conn->ResetTransaction();
+      return result;
+    }
+    ECRN_TRY(conn->Exec("COMMIT"));
+    return result;
+  }
+
+  // One row of `table` by decimal id (when `name_or_id` is all digits) or
+  // else by `name_column`; an empty result when there is none.
+  Result<PgResult> FindRow(const char* table, const char* columns, const char* name_column,
+                           std::string_view name_or_id) {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    std::string select = std::string("SELECT ") + columns + " FROM " + table + " WHERE ";
+    if (IsDecimalId(name_or_id)) {
+      std::string sql = select + "id = $1::bigint";
+      ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), PgParams().Text(name_or_id)));
+      if (Rows(res) > 0) return res;
+    }
+    std::string sql = select + name_column + " = $1";
+    return conn->Exec(sql.c_str(), PgParams().Text(name_or_id));
+  }
+
+  // Inserts one batch of InsertObjects inside its transaction. `last` is the
+  // channel's latest date_added so far; `added_keys` the versions added by
+  // this call; `outcomes` is this batch's slice of the results.
+  static Result<void> InsertBatch(PgConnection& conn, int64_t channel_id,
+                                  std::span<const NewObject> batch, Micros now, Micros& last,
+                                  std::unordered_set<std::string>& added_keys,
+                                  std::span<InsertOutcome> outcomes) {
+    // Versions already stored (the channel lock keeps this answer valid).
+    PgArray ids, mods;
+    for (const auto& o : batch) {
+      ids.Text(o.stix_id);
+      mods.Int(o.modified);
+    }
+    ECRN_ASSIGN_OR_RETURN(auto existing,
+                          conn.Exec("SELECT o.stix_id, o.modified FROM objects o "
+                                    "JOIN unnest($2::text[], $3::bigint[]) AS u(stix_id, modified) "
+                                    "ON o.stix_id = u.stix_id AND o.modified = u.modified "
+                                    "WHERE o.channel_id = $1",
+                                    PgParams().Int(channel_id).Text(ids.Take()).Text(mods.Take())));
+    std::unordered_set<std::string> stored;
+    for (int i = 0; i < Rows(existing); ++i) {
+      stored.insert(VersionKey(PgText(existing.get(), i, 0), PgInt(existing.get(), i, 1)));
+    }
+
+    PgArray stix_id, type, spec, created, modified, modified_text, created_by, tlp, added, json;
+    std::unordered_map<std::string, size_t> pending;  // version key -> index in batch
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const NewObject& o = batch[i];
+      std::string key = VersionKey(o.stix_id, o.modified);
+      if (stored.count(key) || !added_keys.insert(key).second) continue;
+      last = std::max(now, last + 1);
+      pending.emplace(std::move(key), i);
+      stix_id.Text(o.stix_id);
+      type.Text(o.type);
+      spec.Text(o.spec_version);
+      created.Int(o.created);
+      modified.Int(o.modified);
+      modified_text.Text(o.modified_text);
+      created_by.Text(o.created_by);
+      tlp.Text(o.tlp);
+      added.Int(last);
+      json.Text(o.json);
+    }
+    if (pending.empty()) return Ok();
+
+    ECRN_ASSIGN_OR_RETURN(
+        auto inserted,
+        conn.Exec("INSERT INTO objects (channel_id, stix_id, type, spec_version, created, "
+                  "modified, modified_text, created_by, tlp, date_added, json) "
+                  "SELECT $1, u.stix_id, u.type, u.spec_version, u.created, u.modified, "
+                  "u.modified_text, u.created_by, u.tlp, u.date_added, u.json "
+                  "FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], "
+                  "$7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[]) "
+                  "WITH ORDINALITY AS u(stix_id, type, spec_version, created, modified, "
+                  "modified_text, created_by, tlp, date_added, json, ord) ORDER BY u.ord "
+                  "ON CONFLICT (stix_id, channel_id, modified) DO NOTHING "
+                  "RETURNING pk, stix_id, modified",
+                  PgParams()
+                      .Int(channel_id)
+                      .Text(stix_id.Take())
+                      .Text(type.Take())
+                      .Text(spec.Take())
+                      .Text(created.Take())
+                      .Text(modified.Take())
+                      .Text(modified_text.Take())
+                      .Text(created_by.Take())
+                      .Text(tlp.Take())
+                      .Text(added.Take())
+                      .Text(json.Take())));
+
+    PgArray obs_pk, obs_kind, obs_value, red_pk, red_user;
+    for (int r = 0; r < Rows(inserted); ++r) {
+      auto it = pending.find(VersionKey(PgText(inserted.get(), r, 1), PgInt(inserted.get(), r, 2)));
+      if (it == pending.end()) continue;
+      const int64_t pk = PgInt(inserted.get(), r, 0);
+      const NewObject& o = batch[it->second];
+      outcomes[it->second] = InsertOutcome::kAdded;
+      for (const auto& ob : o.observables) {
+        obs_pk.Int(pk);
+        obs_kind.Text(ob.kind);
+        obs_value.Text(ob.value);
+      }
+      for (int64_t user : o.red_recipients) {
+        red_pk.Int(pk);
+        red_user.Int(user);
+      }
+    }
+    if (!obs_pk.empty()) {
+      ECRN_TRY(conn.Exec(
+          "INSERT INTO observables (object_pk, kind, value) "
+          "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING",
+          PgParams().Text(obs_pk.Take()).Text(obs_kind.Take()).Text(obs_value.Take())));
+    }
+    if (!red_pk.empty()) {
+      auto res = conn.Exec(
+          "INSERT INTO red_recipients (object_pk, user_id) "
+          "SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
+          PgParams().Text(red_pk.Take()).Text(red_user.Take()));
+      if (!res.ok()) {
+        return Explain(std::move(res).error(), ErrorCode::kInvalidArgument,
+                       "a RED recipient is not a known user");
+      }
+    }
+    return Ok();
+  }
+
+  std::unique_ptr<PgPool> pool_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(std::string_view uri,
+                                                 const StoreOptions& options) {
+  ECRN_ASSIGN_OR_RETURN(auto pool, PgPool::Open(uri, options.pool_size, options.busy_timeout_ms));
+  return std::unique_ptr<Store>(std::make_unique<PostgresStore>(std::move(pool)));
 }
 
 }  // namespace ecrn::store
