@@ -1,0 +1,168 @@
+#include "ecrn/http/router.hpp"
+
+#include <cassert>
+#include <exception>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/url_view.hpp>
+
+namespace ecrn::http {
+namespace {
+
+// The decoded path segments and query of an origin-form target
+// ("/path?query"), or an error for anything else (absolute-form, "*", junk).
+struct ParsedTarget {
+  std::vector<std::string> segments;
+  std::vector<std::pair<std::string, std::string>> query;
+};
+
+// The segments of an absolute path: "/" has none; otherwise every '/' starts
+// one, possibly empty ("/a/" is {"a", ""}). Views into `path`.
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> out;
+  if (path.size() <= 1) return out;
+  size_t pos = 1;
+  while (true) {
+    size_t next = path.find('/', pos);
+    out.push_back(path.substr(pos, next == std::string_view::npos ? next : next - pos));
+    if (next == std::string_view::npos) break;
+    pos = next + 1;
+  }
+  return out;
+}
+
+Result<ParsedTarget> ParseTarget(std::string_view target) {
+  if (target.size() > kMaxTargetBytes) {
+    return Error{ErrorCode::kTooLarge, "request target is too long", {}};
+  }
+  auto url = boost::urls::parse_origin_form(target);
+  if (!url) return Error::Invalid("malformed request target");
+  ParsedTarget out;
+  // Split the encoded path ourselves: Boost.URL's segment views elide a
+  // leading "." segment, and routes must see the path exactly as sent.
+  std::string_view path = url->encoded_path();
+  if (path.empty() || path.front() != '/') return Error::Invalid("malformed request target");
+  for (std::string_view raw : SplitPath(path)) {
+    auto piece = boost::urls::make_pct_string_view(raw);
+    if (!piece) return Error::Invalid("malformed request target");
+    out.segments.push_back(piece->decode());
+  }
+  if (url->has_query()) {
+    for (auto param : url->params()) {
+      out.query.emplace_back(std::string(param.key), std::string(param.value));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string_view> RouteContext::Param(std::string_view name) const {
+  for (const auto& [k, v] : params) {
+    if (k == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> RouteContext::Query(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return std::string_view(v);
+  }
+  return std::nullopt;
+}
+
+Router::Router(LogSink log) : log_(std::move(log)) {}
+
+void Router::Add(std::string_view method, std::string_view path_template, Handler handler,
+                 RouteOptions options) {
+  // Templates are written by programmers: a malformed one is a bug.
+  assert(!path_template.empty() && path_template.front() == '/');
+  Route route{std::string(method), {}, std::move(handler), options};
+  for (std::string_view piece : SplitPath(path_template)) {
+    std::string text(piece);
+    bool is_param = text.size() >= 2 && text.front() == '{' && text.back() == '}';
+    if (is_param) text = text.substr(1, text.size() - 2);
+    route.segments.push_back({std::move(text), is_param});
+  }
+  routes_.push_back(std::move(route));
+}
+
+bool Router::MatchPath(const Route& route, const std::vector<std::string>& segments,
+                       std::vector<std::pair<std::string, std::string>>* params) {
+  if (route.segments.size() != segments.size()) return false;
+  std::vector<std::pair<std::string, std::string>> found;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const Segment& want = route.segments[i];
+    const std::string& got = segments[i];
+    if (want.is_param) {
+      if (got.empty() || got == "." || got == "..") return false;
+      found.emplace_back(want.text, got);
+    } else if (want.text != got) {
+      return false;
+    }
+  }
+  if (params) *params = std::move(found);
+  return true;
+}
+
+Router::Match Router::Find(std::string_view method,
+                           const std::vector<std::string>& segments) const {
+  Match match;
+  // HEAD is answered by the GET route.
+  std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
+  for (const auto& route : routes_) {
+    if (!MatchPath(route, segments, nullptr)) continue;
+    match.path_known = true;
+    if (match.allow.find(route.method) == std::string::npos) {
+      if (!match.allow.empty()) match.allow += ", ";
+      match.allow += route.method;
+      if (route.method == "GET") match.allow += ", HEAD";
+    }
+    if (!match.route && route.method == wanted) {
+      match.route = &route;
+      MatchPath(route, segments, &match.params);
+    }
+  }
+  return match;
+}
+
+Response Router::Handle(const Request& request) const {
+  Response response;
+  auto target = ParseTarget(request.target);
+  if (!target) {
+    response = ErrorResponse(target.error().code == ErrorCode::kTooLarge ? 414 : 400,
+                             target.error().message);
+  } else {
+    Match match = Find(request.method, target->segments);
+    if (match.route) {
+      RouteContext ctx{request, std::move(target->segments), std::move(match.params),
+                       std::move(target->query)};
+      try {
+        response = match.route->handler(ctx);
+      } catch (const std::exception& e) {
+        if (log_) log_(LogLevel::kError, "handler for " + request.method + " failed: " + e.what());
+        response = ErrorResponse(500, "internal server error");
+      } catch (...) {
+        if (log_) log_(LogLevel::kError, "handler for " + request.method + " failed");
+        response = ErrorResponse(500, "internal server error");
+      }
+    } else if (match.path_known) {
+      response = ErrorResponse(405, "method not allowed for this resource");
+      response.SetHeader("Allow", match.allow);
+    } else {
+      response = ErrorResponse(404, "no such resource");
+    }
+  }
+  AddSecurityHeaders(response);
+  return response;
+}
+
+size_t Router::BodyLimit(std::string_view method, std::string_view target) const {
+  auto parsed = ParseTarget(target);
+  if (!parsed) return kDefaultMaxBody;
+  Match match = Find(method, parsed->segments);
+  return match.route ? match.route->options.max_body : kDefaultMaxBody;
+}
+
+}  // namespace ecrn::http

@@ -1,0 +1,100 @@
+// The router: maps a parsed Request to the handler of an exact route template
+// and returns its Response, without sockets (so HTTP behaviour is testable
+// without a network). Add routes before serving; after that Handle and
+// BodyLimit are const and thread-safe (handlers must be thread-safe too).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ecrn/http/message.hpp"
+
+namespace ecrn::http {
+
+// Limits on requests, checked before any handler runs.
+inline constexpr size_t kMaxTargetBytes = 8 * 1024;
+// Body limit of routes that do not set one (and of unknown routes).
+inline constexpr size_t kDefaultMaxBody = 64 * 1024;
+
+// What a handler receives: the request, and the decoded parts of its target.
+// Views and references stay valid only during the handler call.
+struct RouteContext {
+  const Request& request;
+  // Decoded path segments ("/a%20b/c" -> {"a b", "c"}).
+  std::vector<std::string> segments;
+  // Values of the template's {name} segments, decoded, in template order.
+  std::vector<std::pair<std::string, std::string>> params;
+  // Decoded query parameters in order ("?a=1&a=2" -> {a,1},{a,2}); a key
+  // without '=' has an empty value.
+  std::vector<std::pair<std::string, std::string>> query;
+
+  // The value of template parameter `name`, or nullopt.
+  std::optional<std::string_view> Param(std::string_view name) const;
+  // The first value of query parameter `name`, or nullopt.
+  std::optional<std::string_view> Query(std::string_view name) const;
+};
+
+// A handler returns the response for one request. It may throw only for bugs:
+// the router answers 500 (without the exception text) and logs it.
+using Handler = std::function<Response(const RouteContext&)>;
+
+struct RouteOptions {
+  // Largest request body accepted, in bytes (413 beyond it).
+  size_t max_body = kDefaultMaxBody;
+};
+
+class Router {
+ public:
+  explicit Router(LogSink log = {});
+
+  // Adds a route. `path_template` is an absolute path whose segments are
+  // literals matched exactly against decoded request segments, or "{name}"
+  // matching any one non-empty segment other than "." and "..". A trailing
+  // slash is significant ("/taxii2/" has segments {"taxii2", ""}). Routes are
+  // tried in the order added. A GET route also answers HEAD.
+  void Add(std::string_view method, std::string_view path_template, Handler handler,
+           RouteOptions options = {});
+
+  // The response to `request`: the route's handler, or 400 for a malformed
+  // target, 404 (JSON) when no route has the path, 405 (with Allow) when the
+  // path exists for other methods, 500 when a handler throws. Every response
+  // carries the security headers. Never throws for any input.
+  Response Handle(const Request& request) const;
+
+  // The body limit of the route `method` and `target` would reach
+  // (kDefaultMaxBody when none), so the server can refuse a large body before
+  // reading it.
+  size_t BodyLimit(std::string_view method, std::string_view target) const;
+
+ private:
+  struct Segment {
+    std::string text;
+    bool is_param = false;
+  };
+  struct Route {
+    std::string method;
+    std::vector<Segment> segments;
+    Handler handler;
+    RouteOptions options;
+  };
+  struct Match {
+    const Route* route = nullptr;  // the route to run, or null
+    bool path_known = false;       // some route has this path (for 405 vs 404)
+    std::string allow;             // methods the path supports, for 405
+    std::vector<std::pair<std::string, std::string>> params;
+  };
+
+  static bool MatchPath(const Route& route, const std::vector<std::string>& segments,
+                        std::vector<std::pair<std::string, std::string>>* params);
+  Match Find(std::string_view method, const std::vector<std::string>& segments) const;
+
+  std::vector<Route> routes_;
+  LogSink log_;
+};
+
+}  // namespace ecrn::http

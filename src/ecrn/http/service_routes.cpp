@@ -1,0 +1,41 @@
+#include "ecrn/http/service_routes.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "ecrn/core/version.hpp"
+
+namespace ecrn::http {
+namespace {
+
+constexpr std::string_view kHomePage = R"(<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>ECRN</title></head>
+<body>
+<h1>ECRN is running</h1>
+<p>Elections Cyber Readiness Network hub. Health: <a href="/healthz">/healthz</a>.</p>
+</body>
+</html>
+)";
+
+}  // namespace
+
+void AddServiceRoutes(Router& router, store::Store& store, LogSink log) {
+  router.Add("GET", "/healthz", [&store, log](const RouteContext&) {
+    auto version = store.SchemaVersion();
+    boost::json::object body;
+    body["status"] = version ? "ok" : "unavailable";
+    body["version"] = kVersion;
+    body["database"] = store.Backend();
+    if (!version && log) {
+      log(LogLevel::kWarning, "health check: database unavailable: " + version.error().ToString());
+    }
+    return MakeResponse(version ? 200 : 503, kJsonType, boost::json::serialize(body));
+  });
+  router.Add("GET", "/", [](const RouteContext&) {
+    Response r = MakeResponse(200, kHtmlType, std::string(kHomePage));
+    return r;
+  });
+}
+
+}  // namespace ecrn::http
