@@ -433,15 +433,23 @@ class PostgresStore final : public Store {
       sql += render("n");
       sql += ")";
     }
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     if (q.after_pk) {
+      // Looked up first so that the planner sees the actual bound and walks
+      // the (channel_id, date_added) index instead of sorting the channel.
+      ECRN_ASSIGN_OR_RETURN(auto after, conn->Exec("SELECT date_added FROM objects WHERE pk = $1",
+                                                   PgParams().Int(*q.after_pk)));
+      // The row paged from is gone (deleted): its place is unknown, so the
+      // page is empty rather than possibly repeating rows.
+      if (Rows(after) == 0) return std::vector<StoredObject>{};
+      params.Int(PgInt(after.get(), 0, 0));
+      std::string added = next();
       params.Int(*q.after_pk);
-      sql += " AND (o.date_added, o.pk) > (SELECT a.date_added, a.pk FROM objects a WHERE a.pk = " +
+      sql += " AND o.date_added >= " + added + " AND (o.date_added > " + added + " OR o.pk > " +
              next() + ")";
     }
     params.Int(static_cast<int64_t>(std::min<size_t>(q.limit, size_t{INT64_MAX})));
     sql += " ORDER BY o.date_added, o.pk LIMIT " + next();
-
-    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), params));
     return AllRows<StoredObject>(res, ObjectAt);
   }
