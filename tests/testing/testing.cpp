@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace ecrn::testing {
 
@@ -38,14 +40,14 @@ TempDir::~TempDir() {
 
 fs::path SourceDir() {
   if (const char* s = std::getenv("ECRN_SOURCE_DIR")) return s;
-  return fs::current_path();
+  return ECRN_DEFAULT_SOURCE_DIR;
 }
 
 fs::path SharedDir() { return SourceDir().parent_path() / "shared"; }
 
 std::string EcrnBin() {
   if (const char* s = std::getenv("ECRN_BIN")) return s;
-  return (SourceDir() / "build/debug/ecrn").string();
+  return ECRN_DEFAULT_BIN;
 }
 
 std::string ReadFile(const fs::path& path) {
@@ -147,7 +149,11 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_dat
 
 std::string PgUri() {
   const char* info = std::getenv("ECRN_PG_INFO");
-  if (!info) throw std::runtime_error("ECRN_PG_INFO is not set: run PostgreSQL tests through ctest");
+  if (!info) info = ECRN_DEFAULT_PG_INFO;
+  if (!std::filesystem::exists(info)) {
+    throw std::runtime_error(std::string("no PostgreSQL test cluster (") + info +
+                             " is missing): run the PostgreSQL tests through ctest, which starts one");
+  }
   std::string uri = ReadFile(info);
   while (!uri.empty() && (uri.back() == '\n' || uri.back() == ' ')) uri.pop_back();
   if (uri.empty()) throw std::runtime_error("no PostgreSQL test cluster URI in " + std::string(info));
@@ -170,5 +176,91 @@ std::string FreshPgDatabase() {
   auto slash = head.rfind('/');
   return head.substr(0, slash + 1) + name + tail;
 }
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& env) {
+  int out_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC)) throw std::runtime_error("pipe failed");
+  std::string err_path = dir_.File("stderr");
+  int err_fd = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (err_fd < 0) throw std::runtime_error("cannot create " + err_path);
+  pid_ = fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    int null_fd = open("/dev/null", O_RDONLY);
+    dup2(null_fd, 0);
+    dup2(out_pipe[1], 1);
+    dup2(err_fd, 2);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    for (const auto& e : env) putenv(strdup(e.c_str()));
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  close(err_fd);
+  close(out_pipe[1]);
+  out_fd_ = out_pipe[0];
+}
+
+ChildProcess::~ChildProcess() {
+  if (!reaped_ && pid_ > 0) {
+    kill(pid_, SIGKILL);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  if (out_fd_ >= 0) close(out_fd_);
+}
+
+std::optional<std::string> ChildProcess::ReadLine(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    auto nl = out_buffer_.find('\n');
+    if (nl != std::string::npos) {
+      std::string line = out_buffer_.substr(0, nl);
+      out_buffer_.erase(0, nl + 1);
+      return line;
+    }
+    if (out_fd_ < 0) return std::nullopt;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    pollfd fd{out_fd_, POLLIN, 0};
+    if (poll(&fd, 1, static_cast<int>(left.count())) <= 0) continue;
+    char buf[4096];
+    ssize_t n = read(out_fd_, buf, sizeof buf);
+    if (n <= 0) {
+      close(out_fd_);
+      out_fd_ = -1;
+      continue;
+    }
+    out_buffer_.append(buf, static_cast<size_t>(n));
+  }
+}
+
+void ChildProcess::Signal(int signal) {
+  if (!reaped_ && pid_ > 0) kill(pid_, signal);
+}
+
+std::optional<int> ChildProcess::Wait(std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!reaped_) {
+    int status = 0;
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      reaped_ = true;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    if (r < 0) throw std::runtime_error("waitpid failed");
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return exit_code_;
+}
+
+std::string ChildProcess::Stderr() const { return ReadFile(dir_.path() / "stderr"); }
 
 }  // namespace ecrn::testing

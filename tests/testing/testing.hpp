@@ -2,9 +2,13 @@
 // files, and the throwaway PostgreSQL cluster's URI. Not thread-safe.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace ecrn::testing {
 
@@ -22,11 +26,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The repository root (ECRN_SOURCE_DIR, else the current directory).
+// The repository root (ECRN_SOURCE_DIR, else the one this build was configured from).
 std::filesystem::path SourceDir();
 // ../shared beside the repository root.
 std::filesystem::path SharedDir();
-// The ecrn binary under test (ECRN_BIN).
+// The ecrn binary under test (ECRN_BIN, else the one in this build directory).
 std::string EcrnBin();
 
 std::string ReadFile(const std::filesystem::path& path);
@@ -51,5 +55,39 @@ std::string PgUri();
 
 // A fresh, empty database on the throwaway cluster; returns its URI.
 std::string FreshPgDatabase();
+
+// A long-running child process (e.g. `ecrn serve`): its stdout is a pipe read
+// line by line, its stderr goes to a temporary file. The destructor kills
+// (SIGKILL) and reaps it if it is still running.
+class ChildProcess {
+ public:
+  // Starts argv (argv[0] searched in PATH) with extra environment entries
+  // ("K=V"). Throws std::runtime_error when it cannot be started.
+  explicit ChildProcess(const std::vector<std::string>& argv,
+                        const std::vector<std::string>& env = {});
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  // The next line of stdout (without '\n'), or nullopt on EOF or when
+  // `timeout` passes first.
+  std::optional<std::string> ReadLine(std::chrono::milliseconds timeout);
+  // Sends `signal` (if still running).
+  void Signal(int signal);
+  // Waits up to `timeout` for the exit; returns the exit code, -1 when killed
+  // by a signal, or nullopt on time-out (the process is left running).
+  std::optional<int> Wait(std::chrono::milliseconds timeout);
+  // Everything written to stderr so far.
+  std::string Stderr() const;
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  int exit_code_ = -1;
+  int out_fd_ = -1;
+  std::string out_buffer_;
+  TempDir dir_;
+};
 
 }  // namespace ecrn::testing

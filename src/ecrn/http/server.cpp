@@ -2,6 +2,7 @@
 // their compile cost and their types out of the rest of the build.
 #include "ecrn/http/server.hpp"
 
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <exception>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -40,6 +42,10 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
+
+// Bytes read and discarded before closing a connection we answered with an
+// error (see the lingering close in Serve).
+constexpr size_t kMaxDrainBytes = 1024 * 1024;
 
 // Completion token: co_await yields (error_code, ...) instead of throwing.
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
@@ -309,6 +315,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
 
   beast::flat_buffer buffer;
   bool first = true;
+  bool drain = false;  // closing after an error: unread input may follow
   for (;;) {
     conn->busy = false;
     if (stopping) break;
@@ -372,10 +379,25 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
       }
     }
     if (!co_await Write(*conn, response, version, keep_alive, head)) break;
-    if (!keep_alive) break;
+    if (!keep_alive) {
+      drain = response.status >= 400;
+      break;
+    }
   }
   error_code ignored;
   conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (drain) {
+    // Lingering close: read what the client is still sending (briefly), so
+    // the kernel does not answer it with a reset that destroys our response.
+    std::array<char, 4096> sink;
+    size_t drained = 0;
+    conn->stream.expires_after(std::chrono::seconds(2));
+    while (drained < kMaxDrainBytes) {
+      auto [e, k] = co_await conn->stream.async_read_some(asio::buffer(sink), kNoThrow);
+      if (e) break;
+      drained += k;
+    }
+  }
   conn->stream.close();
 }
 
