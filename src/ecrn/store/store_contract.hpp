@@ -260,6 +260,19 @@ TEST_P(StoreContract, OrganisationUniquenessAndNotFound) {
   EXPECT_EQ(store_->ListOrganisations()->size(), 1u);
 }
 
+// Find* try an all-digits argument as an id first, then as a name.
+TEST_P(StoreContract, FindTriesDigitsAsIdFirst) {
+  int64_t first = AddOrg("first");
+  int64_t named_digits = AddOrg(std::to_string(first));  // a name that looks like an id
+  auto by_digits = store_->FindOrganisation(std::to_string(first));
+  ASSERT_TRUE(by_digits.ok());
+  EXPECT_EQ(by_digits->id, first);
+  // Digits that are no id fall back to the name.
+  int64_t big = AddOrg("9999999");
+  EXPECT_EQ(store_->FindOrganisation("9999999")->id, big);
+  EXPECT_EQ(store_->FindOrganisation(std::to_string(named_digits))->id, named_digits);
+}
+
 TEST_P(StoreContract, UsersAddListFindAndPassword) {
   int64_t org_a = AddOrg("A");
   int64_t org_b = AddOrg("B");

@@ -93,6 +93,10 @@ Error PgConnection::Failure(const PGresult* res) {
     return Error{ErrorCode::kInvalidArgument, "refers to something that does not exist",
                  std::move(detail)};
   }
+  if (sqlstate_.rfind("22", 0) == 0) {  // data exception, e.g. text that is not UTF-8
+    return Error{ErrorCode::kInvalidArgument, "a value was not accepted by the database",
+                 std::move(detail)};
+  }
   if (sqlstate_ == "40001" || sqlstate_ == "40P01") {
     return Error{ErrorCode::kUnavailable, "database busy, retry", std::move(detail)};
   }

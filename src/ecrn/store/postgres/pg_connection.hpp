@@ -67,8 +67,9 @@ class PgConnection {
 
   // Runs one parameterised statement. OK when the server answered with
   // success (rows or a command status); otherwise an Error whose code comes
-  // from the SQLSTATE (unique violation → kAlreadyExists, foreign key →
-  // kInvalidArgument, connection loss → kUnavailable, else kInternal), with a
+  // from the SQLSTATE (unique violation → kAlreadyExists, foreign key or bad
+  // data → kInvalidArgument, connection loss or deadlock → kUnavailable, else
+  // kInternal), with a
   // client-safe message and the server's text in detail. After a failure,
   // sqlstate() and constraint() describe it.
   Result<PgResult> Exec(const char* sql, const PgParams& params = {});
