@@ -1462,7 +1462,7 @@ void CheckMarkingDefinition(Checker& c) {
   }
   Sv dt = GetStr(o, "definition_type");
   const json::value* def = o.if_contains("definition");
-  if (c.Has("definition_type") != c.Has("definition")) {
+  if (ext && c.Has("definition_type") != c.Has("definition")) {
     c.Err(c.Has("definition") ? "definition_type" : "definition",
           "definition_type and definition go together");
   }
