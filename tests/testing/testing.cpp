@@ -40,14 +40,14 @@ TempDir::~TempDir() {
 
 fs::path SourceDir() {
   if (const char* s = std::getenv("ECRN_SOURCE_DIR")) return s;
-  return fs::current_path();
+  return ECRN_DEFAULT_SOURCE_DIR;
 }
 
 fs::path SharedDir() { return SourceDir().parent_path() / "shared"; }
 
 std::string EcrnBin() {
   if (const char* s = std::getenv("ECRN_BIN")) return s;
-  return (SourceDir() / "build/debug/ecrn").string();
+  return ECRN_DEFAULT_BIN;
 }
 
 std::string ReadFile(const fs::path& path) {
@@ -149,7 +149,11 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_dat
 
 std::string PgUri() {
   const char* info = std::getenv("ECRN_PG_INFO");
-  if (!info) throw std::runtime_error("ECRN_PG_INFO is not set: run PostgreSQL tests through ctest");
+  if (!info) info = ECRN_DEFAULT_PG_INFO;
+  if (!std::filesystem::exists(info)) {
+    throw std::runtime_error(std::string("no PostgreSQL test cluster (") + info +
+                             " is missing): run the PostgreSQL tests through ctest, which starts one");
+  }
   std::string uri = ReadFile(info);
   while (!uri.empty() && (uri.back() == '\n' || uri.back() == ' ')) uri.pop_back();
   if (uri.empty()) throw std::runtime_error("no PostgreSQL test cluster URI in " + std::string(info));

@@ -26,11 +26,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// The repository root (ECRN_SOURCE_DIR, else the current directory).
+// The repository root (ECRN_SOURCE_DIR, else the one this build was configured from).
 std::filesystem::path SourceDir();
 // ../shared beside the repository root.
 std::filesystem::path SharedDir();
-// The ecrn binary under test (ECRN_BIN).
+// The ecrn binary under test (ECRN_BIN, else the one in this build directory).
 std::string EcrnBin();
 
 std::string ReadFile(const std::filesystem::path& path);

@@ -365,42 +365,49 @@ class SqliteStore final : public Store {
     std::vector<Param> params;
     auto add_int = [&](int64_t v) { params.push_back({false, v, {}}); };
     auto add_text = [&](std::string_view v) { params.push_back({true, 0, std::string(v)}); };
-    auto add_list = [&](const char* col, const std::vector<std::string>& values) {
-      if (values.empty()) return;
-      sql += std::string(" AND ") + col + " IN (";
-      for (size_t i = 0; i < values.size(); ++i) {
-        sql += i ? ",?" : "?";
-        add_text(values[i]);
+    // The filters, written for table alias `t`; applied to the outer rows and,
+    // for "latest version only", to the versions competing to be the latest
+    // (so the latest is chosen among the rows the caller may match).
+    auto add_filters = [&](const std::string& t) {
+      auto add_list = [&](const char* col, const std::vector<std::string>& values) {
+        if (values.empty()) return;
+        sql += " AND " + t + "." + col + " IN (";
+        for (size_t i = 0; i < values.size(); ++i) {
+          sql += i ? ",?" : "?";
+          add_text(values[i]);
+        }
+        sql += ")";
+      };
+      if (q.channel_id) {
+        sql += " AND " + t + ".channel_id = ?";
+        add_int(*q.channel_id);
       }
-      sql += ")";
+      add_list("type", q.types);
+      add_list("stix_id", q.ids);
+      add_list("tlp", q.tlps);
+      if (q.added_after) {
+        sql += " AND " + t + ".date_added > ?";
+        add_int(*q.added_after);
+      }
+      if (q.added_until) {
+        sql += " AND " + t + ".date_added <= ?";
+        add_int(*q.added_until);
+      }
+      if (q.modified_since) {
+        sql += " AND " + t + ".modified >= ?";
+        add_int(*q.modified_since);
+      }
+      if (q.created_by) {
+        sql += " AND " + t + ".created_by = ?";
+        add_text(*q.created_by);
+      }
     };
-    if (q.channel_id) {
-      sql += " AND o.channel_id = ?";
-      add_int(*q.channel_id);
-    }
-    add_list("o.type", q.types);
-    add_list("o.stix_id", q.ids);
-    add_list("o.tlp", q.tlps);
-    if (q.added_after) {
-      sql += " AND o.date_added > ?";
-      add_int(*q.added_after);
-    }
-    if (q.added_until) {
-      sql += " AND o.date_added <= ?";
-      add_int(*q.added_until);
-    }
-    if (q.modified_since) {
-      sql += " AND o.modified >= ?";
-      add_int(*q.modified_since);
-    }
-    if (q.created_by) {
-      sql += " AND o.created_by = ?";
-      add_text(*q.created_by);
-    }
+    add_filters("o");
     if (!q.all_versions) {
-      sql +=
-          " AND o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
-          " AND m.channel_id = o.channel_id)";
+      sql += " AND o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
+             " AND m.channel_id = o.channel_id";
+      add_filters("m");
+      sql += ")";
     }
     if (q.after_pk) {
       sql += " AND (o.date_added, o.pk) > ((SELECT date_added FROM objects WHERE pk = ?), ?)";
