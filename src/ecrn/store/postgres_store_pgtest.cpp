@@ -1,6 +1,7 @@
 // The store contract (store_contract.hpp) on PostgreSQL, against the
 // throwaway cluster ctest starts (ECRN_PG_INFO), plus PostgreSQL-only checks.
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -56,6 +57,52 @@ TEST(PostgresStore, PoolOfOneServesManyThreads) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
+}
+
+// When the server drops the store's idle connections (restart, failover,
+// admin kill), the pool notices and reconnects: the store works again without
+// being reopened, and a call that does fail says kUnavailable.
+TEST(PostgresStore, RecoversAfterConnectionsAreKilled) {
+  StoreOptions options;
+  options.pool_size = 2;
+  std::string db = ecrn::testing::FreshPgDatabase();
+  auto s = OpenStore(db, options);
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  Store& store = **s;
+  ASSERT_TRUE(store.Migrate().ok());
+  ASSERT_TRUE(store.ListOrganisations().ok());
+  std::string name = db.substr(0, db.find('?'));
+  name = name.substr(name.rfind('/') + 1);
+  auto kill = ecrn::testing::Run(
+      {"psql", "-q", "-d", ecrn::testing::PgUri(), "-c",
+       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'"});
+  ASSERT_EQ(kill.exit_code, 0) << kill.err;
+  // Wait until the killed backends are gone.
+  for (int i = 0; i < 100; ++i) {
+    auto left = ecrn::testing::Run(
+        {"psql", "-qtA", "-d", ecrn::testing::PgUri(), "-c",
+         "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + name + "'"});
+    if (left.out == "0\n") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  int failures = 0;
+  bool recovered = false;
+  for (int i = 0; i < options.pool_size + 1 && !recovered; ++i) {
+    auto r = store.ListOrganisations();
+    if (r.ok()) {
+      recovered = true;
+    } else {
+      ++failures;
+      EXPECT_EQ(r.error().code, ErrorCode::kUnavailable) << r.error().ToString();
+      EXPECT_EQ(r.error().message.find("terminat"), std::string::npos)
+          << "server text stays in the detail";
+    }
+  }
+  EXPECT_TRUE(recovered);
+  EXPECT_EQ(failures, 0) << "idle connections the server closed are replaced on Acquire";
+  Channel c;
+  c.name = "after";
+  EXPECT_TRUE(store.AddChannel(c).ok());
 }
 
 }  // namespace

@@ -123,6 +123,17 @@ Result<void> PgConnection::ExecScript(const char* sql) {
   return Failure(res.get());
 }
 
+bool PgConnection::Alive() {
+  // Reads whatever the server sent while idle (without blocking); a closed
+  // socket turns the status to CONNECTION_BAD.
+  // Twice: a killed backend first sends its FATAL message, then closes, and
+  // one read stops after the message.
+  for (int i = 0; i < 2; ++i) {
+    if (PQconsumeInput(conn_) != 1 || Broken()) return false;
+  }
+  return true;
+}
+
 void PgConnection::ResetTransaction() {
   if (Broken()) return;
   PGTransactionStatusType ts = PQtransactionStatus(conn_);
@@ -177,10 +188,13 @@ Result<PgPool::Lease> PgPool::Acquire() {
     return Error{ErrorCode::kUnavailable, "database busy, retry",
                  "no idle PostgreSQL connection within the timeout"};
   }
-  if (!idle_.empty()) {
+  while (!idle_.empty()) {
     auto conn = std::move(idle_.back());
     idle_.pop_back();
-    return Lease(this, std::move(conn));
+    // An idle connection the server closed meanwhile (restart, failover) is
+    // dropped here rather than failing the caller's first statement.
+    if (conn->Alive()) return Lease(this, std::move(conn));
+    --open_;
   }
   ++open_;
   lock.unlock();

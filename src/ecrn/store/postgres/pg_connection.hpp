@@ -80,6 +80,8 @@ class PgConnection {
   const std::string& constraint() const { return constraint_; }
   // True when the connection is unusable and must be dropped.
   bool Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  // Checks, without blocking, that the server has not closed the connection.
+  bool Alive();
   // Leaves any open transaction (rolls it back). Used when returning to the pool.
   void ResetTransaction();
 
