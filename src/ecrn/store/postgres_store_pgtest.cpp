@@ -59,6 +59,22 @@ TEST(PostgresStore, PoolOfOneServesManyThreads) {
   EXPECT_EQ(failures.load(), 0);
 }
 
+// Text PostgreSQL refuses (not UTF-8) is the caller's error, not a name clash.
+TEST(PostgresStore, InvalidTextIsInvalidArgument) {
+  auto s = OpenStore(ecrn::testing::FreshPgDatabase());
+  ASSERT_TRUE(s.ok()) << s.error().ToString();
+  ASSERT_TRUE((*s)->Migrate().ok());
+  Organisation o;
+  o.name = "bad \xff name";
+  o.kind = "cert";
+  o.country = "MD";
+  o.identity_id = "identity--bad";
+  auto r = (*s)->AddOrganisation(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << r.error().ToString();
+  EXPECT_TRUE((*s)->ListOrganisations()->empty());
+}
+
 // When the server drops the store's idle connections (restart, failover,
 // admin kill), the pool notices and reconnects: the store works again without
 // being reopened, and a call that does fail says kUnavailable.

@@ -101,9 +101,15 @@ std::vector<T> AllRows(const PgResult& res, RowFn row) {
   return out;
 }
 
-// Rewrites the client message of a constraint violation; other errors pass.
-Error Explain(Error e, ErrorCode code, std::string message) {
-  if (e.code == ErrorCode::kAlreadyExists || e.code == ErrorCode::kInvalidArgument) {
+constexpr char kUniqueViolation[] = "23505";
+constexpr char kForeignKeyViolation[] = "23503";
+
+// Gives a constraint violation (`sqlstate`, as reported by `conn` for the
+// failed statement) the code and client message the caller knows fit; other
+// errors pass unchanged.
+Error Explain(const PgConnection& conn, Error e, std::string_view sqlstate, ErrorCode code,
+              std::string message) {
+  if (conn.sqlstate() == sqlstate) {
     e.code = code;
     e.message = std::move(message);
   }
@@ -154,7 +160,8 @@ class PostgresStore final : public Store {
       std::string what = conn->constraint().find("identity") != std::string::npos
                              ? "an organisation with identity " + Quoted(org.identity_id)
                              : "an organisation named " + Quoted(org.name);
-      return Explain(std::move(res).error(), ErrorCode::kAlreadyExists, what + " already exists");
+      return Explain(*conn, std::move(res).error(), kUniqueViolation, ErrorCode::kAlreadyExists,
+                     what + " already exists");
     }
     return PgInt(res->get(), 0, 0);
   }
@@ -189,12 +196,9 @@ class PostgresStore final : public Store {
             .Bool(user.disabled)
             .Int(user.created));
     if (!res.ok()) {
-      Error e = std::move(res).error();
-      if (e.code == ErrorCode::kAlreadyExists) {
-        return Explain(std::move(e), ErrorCode::kAlreadyExists,
-                       "a user named " + Quoted(user.username) + " already exists");
-      }
-      return Explain(std::move(e), ErrorCode::kNotFound,
+      Error e = Explain(*conn, std::move(res).error(), kUniqueViolation, ErrorCode::kAlreadyExists,
+                        "a user named " + Quoted(user.username) + " already exists");
+      return Explain(*conn, std::move(e), kForeignKeyViolation, ErrorCode::kNotFound,
                      "no organisation with id " + std::to_string(user.org_id));
     }
     return PgInt(res->get(), 0, 0);
@@ -240,7 +244,7 @@ class PostgresStore final : public Store {
             .Bool(key.revoked)
             .Int(key.created));
     if (!res.ok()) {
-      return Explain(std::move(res).error(), ErrorCode::kNotFound,
+      return Explain(*conn, std::move(res).error(), kForeignKeyViolation, ErrorCode::kNotFound,
                      "no user with id " + std::to_string(key.user_id));
     }
     return PgInt(res->get(), 0, 0);
@@ -285,7 +289,7 @@ class PostgresStore final : public Store {
             .Text(channel.default_tlp.empty() ? "amber" : channel.default_tlp)
             .Int(channel.created));
     if (!res.ok()) {
-      return Explain(std::move(res).error(), ErrorCode::kAlreadyExists,
+      return Explain(*conn, std::move(res).error(), kUniqueViolation, ErrorCode::kAlreadyExists,
                      "a channel named " + Quoted(channel.name) + " already exists");
     }
     return PgInt(res->get(), 0, 0);
@@ -312,7 +316,7 @@ class PostgresStore final : public Store {
         "DO UPDATE SET can_read = EXCLUDED.can_read, can_write = EXCLUDED.can_write",
         PgParams().Int(m.channel_id).Int(m.org_id).Bool(m.can_read).Bool(m.can_write));
     if (!res.ok()) {
-      return Explain(std::move(res).error(), ErrorCode::kNotFound,
+      return Explain(*conn, std::move(res).error(), kForeignKeyViolation, ErrorCode::kNotFound,
                      "no channel with id " + std::to_string(m.channel_id) +
                          " or no organisation with id " + std::to_string(m.org_id));
     }
@@ -624,8 +628,8 @@ class PostgresStore final : public Store {
           "SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
           PgParams().Text(red_pk.Take()).Text(red_user.Take()));
       if (!res.ok()) {
-        return Explain(std::move(res).error(), ErrorCode::kInvalidArgument,
-                       "a RED recipient is not a known user");
+        return Explain(conn, std::move(res).error(), kForeignKeyViolation,
+                       ErrorCode::kInvalidArgument, "a RED recipient is not a known user");
       }
     }
     return Ok();
