@@ -16,9 +16,7 @@
 #include <boost/json/value.hpp>
 
 #include "ecrn/core/time.hpp"
-#include "ecrn/core/uuid.hpp"
 #include "ecrn/stix/sco_id.hpp"
-#include "ecrn/stix/tlp.hpp"
 #include "ecrn/stix/validate_vocab.hpp"
 
 namespace ecrn::stix {
@@ -862,7 +860,9 @@ class Checker {
   const Path root_;
   Sv type_;
   Sv id_;
-  bool custom_type_ = false;  // a type the specification does not define
+  // A type the specification does not define, or one extended with top-level
+  // properties: its own property names need no x_ prefix.
+  bool custom_type_ = false;
 };
 
 void Checker::CheckVocab(Sv value, const Vocab& v, const Path& p) {
@@ -1311,6 +1311,16 @@ void Checker::Run() {
     Order("created", "modified", false);
   }
 
+  // Properties added by a toplevel-property-extension are not custom
+  // properties in the 2.0 sense and need no x_ prefix.
+  if (const json::value* ext = Get(obj_, "extensions"); ext && ext->is_object()) {
+    for (const auto& kv : ext->get_object()) {
+      if (kv.value().is_object() &&
+          GetStr(kv.value().get_object(), "extension_type") == "toplevel-property-extension") {
+        custom_type_ = true;
+      }
+    }
+  }
   for (const auto& kv : obj_) {
     Sv key = kv.key();
     if (InSpecs(common, key) || (spec && InSpecs(spec->props, key))) continue;

@@ -190,6 +190,13 @@ TEST(StixValidate, CustomPropertiesWithoutPrefixWarn) {
   EXPECT_EQ(findings[0].property, "acme_score");
 }
 
+TEST(StixValidate, ToplevelPropertyExtensionsNeedNoPrefix) {
+  Object object = Parse(
+      R"({"type":"campaign","spec_version":"2.1","id":"campaign--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:00.000Z","modified":"2016-04-06T20:03:00.000Z","name":"Green Group Attacks","toxicity":8,"extensions":{"extension-definition--d83fce45-ef58-4c6c-a3f4-1fbc32e98c6e":{"extension_type":"toplevel-property-extension"}}})");
+  auto findings = Validate(object);
+  EXPECT_TRUE(findings.empty()) << Describe(findings);
+}
+
 TEST(StixValidate, ReportsEveryDefectNotJustTheFirst) {
   Object object = Parse(
       R"({"type":"indicator","id":"indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f","created":"2016-04-06T20:03:00Z","modified":"2016-04-06T20:03:00.000Z","pattern_type":"stix","valid_from":"2016-01-01T00:00:00Z","confidence":-1})");
