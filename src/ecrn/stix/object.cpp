@@ -1,7 +1,11 @@
 #include "ecrn/stix/object.hpp"
 
-#include <boost/json/stream_parser.hpp>
+#include <charconv>
+#include <cmath>
+
+#include <boost/json/basic_parser_impl.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/value_stack.hpp>
 
 #include "ecrn/core/uuid.hpp"
 
@@ -16,6 +20,102 @@ std::string_view Object::Str(std::string_view key) const {
   return {s.data(), s.size()};
 }
 
+namespace {
+
+// Builds a json::value as boost::json::parser does, except for numbers with
+// a fraction or exponent: Boost.JSON 1.81 converts those inexactly (off by an
+// ulp, e.g. 2.5e64), so a stored object's numbers drifted on every
+// parse/serialise round trip; here they are converted with std::from_chars
+// (correctly rounded). Numbers beyond the range of a double are rejected:
+// they would serialise as the non-JSON "Infinity". (Both found by
+// fuzz/fuzz_stix_parse; see tests/regress/json_number_round_trip_test.cpp.)
+class PreciseJsonHandler {
+ public:
+  static constexpr std::size_t max_object_size = json::object::max_size();
+  static constexpr std::size_t max_array_size = json::array::max_size();
+  static constexpr std::size_t max_key_size = json::string::max_size();
+  static constexpr std::size_t max_string_size = json::string::max_size();
+
+  json::value_stack st;
+  bool out_of_range = false;
+
+  bool on_document_begin(json::error_code&) { return true; }
+  bool on_document_end(json::error_code&) { return true; }
+  bool on_object_begin(json::error_code&) { return true; }
+  bool on_object_end(std::size_t n, json::error_code&) {
+    st.push_object(n);
+    return true;
+  }
+  bool on_array_begin(json::error_code&) { return true; }
+  bool on_array_end(std::size_t n, json::error_code&) {
+    st.push_array(n);
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, json::error_code&) {
+    st.push_key(s);
+    return true;
+  }
+  bool on_string_part(json::string_view s, std::size_t, json::error_code&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_string(json::string_view s, std::size_t, json::error_code&) {
+    st.push_string(s);
+    return true;
+  }
+  bool on_number_part(json::string_view s, json::error_code&) {
+    number_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, json::string_view, json::error_code&) {
+    number_.clear();
+    st.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, json::error_code&) {
+    number_.clear();
+    st.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, json::string_view s, json::error_code& ec) {
+    number_.append(s.data(), s.size());
+    double exact = 0;
+    const char* end = number_.data() + number_.size();
+    auto [ptr, err] = std::from_chars(number_.data(), end, exact);
+    number_.clear();
+    if (err == std::errc() && ptr == end) {
+      d = exact;
+    } else if (std::isinf(d) || std::fabs(d) > 1) {
+      out_of_range = true;
+      ec = json::error::exponent_overflow;
+      return false;
+    } else {
+      d = std::signbit(d) ? -0.0 : 0.0;  // underflow
+    }
+    st.push_double(d);
+    return true;
+  }
+  bool on_bool(bool b, json::error_code&) {
+    st.push_bool(b);
+    return true;
+  }
+  bool on_null(json::error_code&) {
+    st.push_null();
+    return true;
+  }
+  bool on_comment_part(json::string_view, json::error_code&) { return true; }
+  bool on_comment(json::string_view, json::error_code&) { return true; }
+
+ private:
+  std::string number_;
+};
+
+}  // namespace
+
 Result<json::value> ParseJson(std::string_view text, const ParseLimits& limits) {
   if (text.size() > limits.max_bytes) {
     return Error{ErrorCode::kTooLarge,
@@ -25,14 +125,16 @@ Result<json::value> ParseJson(std::string_view text, const ParseLimits& limits) 
   }
   json::parse_options opts;
   opts.max_depth = limits.max_depth;
-  json::stream_parser parser({}, opts);
+  json::basic_parser<PreciseJsonHandler> parser(opts);
+  parser.handler().st.reset();
   boost::system::error_code ec;
-  size_t used = parser.write_some(text.data(), text.size(), ec);
-  if (!ec) parser.finish(ec);
+  size_t used = parser.write_some(false, text.data(), text.size(), ec);
+  if (!ec && used < text.size()) ec = json::error::extra_data;
   if (ec) {
     if (ec == json::error::too_deep) {
       return Error{ErrorCode::kTooLarge,
-                   "JSON nesting exceeds the limit of " + std::to_string(limits.max_depth), {}};
+                   "JSON nesting exceeds the limit of " + std::to_string(limits.max_depth),
+                   {}};
     }
     // Report the 1-based line and column of the failure.
     size_t line = 1, col = 1;
@@ -45,9 +147,10 @@ Result<json::value> ParseJson(std::string_view text, const ParseLimits& limits) 
       }
     }
     return Error::Invalid("invalid JSON at line " + std::to_string(line) + ", column " +
-                          std::to_string(col) + ": " + ec.message());
+                          std::to_string(col) + ": " +
+                          (parser.handler().out_of_range ? "number out of range" : ec.message()));
   }
-  return parser.release();
+  return parser.handler().st.release();
 }
 
 namespace {
