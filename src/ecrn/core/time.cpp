@@ -85,7 +85,7 @@ Result<Timestamp> ParseTimestamp(std::string_view s) {
   const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
   // A leap second at the very end of 9999 folds into year 10000, which has no
-  // four-digit form: FormatTimestamp could not write it back (fuzz finding).
+  // four-digit form: FormatTimestamp could not write it back (seen with fuzz_timestamp).
   if (secs >= DaysFromCivil(10000, 1, 1) * 86400) return bad("instant after 9999-12-31T23:59:59Z");
   return Timestamp{secs * 1000000 + frac_us, digits};
 }
