@@ -324,7 +324,9 @@ TEST_P(StoreContract, UserUniquenessAndNotFound) {
   User orphan = dup;
   orphan.username = "orphan";
   orphan.org_id = org + 1000;
-  EXPECT_FALSE(store_->AddUser(orphan).ok()) << "a user needs an existing organisation";
+  auto orphaned = store_->AddUser(orphan);
+  ASSERT_FALSE(orphaned.ok()) << "a user needs an existing organisation";
+  EXPECT_EQ(orphaned.error().code, ErrorCode::kNotFound);
 
   auto missing = store_->FindUser("mallory");
   ASSERT_FALSE(missing.ok());

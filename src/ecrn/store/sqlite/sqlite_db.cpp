@@ -9,6 +9,9 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
         return {ErrorCode::kAlreadyExists, "already exists", detail};
       }
+      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        return {ErrorCode::kNotFound, "a referenced record does not exist", detail};
+      }
       return {ErrorCode::kInvalidArgument, "a reference or constraint was violated", detail};
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -61,9 +64,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
   std::unique_ptr<Connection> conn(new Connection(db));
   // Durability: WAL with synchronous=FULL, so a committed transaction is on
   // disk before we acknowledge it.
-  ECRN_TRY(
-      conn->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                 "PRAGMA temp_store=MEMORY;"
+  ECRN_TRY(conn->Exec(
+      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+      "PRAGMA temp_store=MEMORY;"
       // Bulk ingest touches many random index pages: a large page cache
       // (allocated only as used), memory-mapped reads, and a WAL that is
       // checkpointed every 64 MiB rather than every 4 MiB.

@@ -38,10 +38,11 @@ auto InTransaction(Connection& c, F&& body) -> decltype(body()) {
   return r;
 }
 
-Error WithMessage(Error e, std::string message) {
-  if (e.code == ErrorCode::kAlreadyExists || e.code == ErrorCode::kInvalidArgument) {
-    e.message = std::move(message);
-  }
+// Replaces the generic message of a constraint failure with one that names
+// the thing: `exists` for a unique violation, `missing` for a dangling reference.
+Error WithMessage(Error e, std::string exists, std::string missing = {}) {
+  if (e.code == ErrorCode::kAlreadyExists && !exists.empty()) e.message = std::move(exists);
+  if (e.code == ErrorCode::kNotFound && !missing.empty()) e.message = std::move(missing);
   return e;
 }
 
@@ -203,7 +204,9 @@ class SqliteStore final : public Store {
           .Bind(7, key.created);
       if (key.expires) s->Bind(5, *key.expires);
       auto r = s->Run();
-      if (!r) return WithMessage(std::move(r).error(), "the key's user does not exist");
+      if (!r)
+        return WithMessage(std::move(r).error(), "",
+                           "no user with id " + std::to_string(key.user_id));
       return c.LastInsertRowid();
     });
   }
@@ -269,7 +272,7 @@ class SqliteStore final : public Store {
                    .Bind(3, int64_t{m.can_read})
                    .Bind(4, int64_t{m.can_write})
                    .Run();
-      if (!r) return WithMessage(std::move(r).error(), "unknown channel or organisation");
+      if (!r) return WithMessage(std::move(r).error(), "", "unknown channel or organisation");
       return Ok();
     });
   }
@@ -341,7 +344,7 @@ class SqliteStore final : public Store {
           red->Reset();
           auto r = red->Bind(1, pk).Bind(2, user).Run();
           if (!r) {
-            return WithMessage(std::move(r).error(),
+            return WithMessage(std::move(r).error(), "",
                                "RED recipient user " + std::to_string(user) + " does not exist");
           }
         }
@@ -404,8 +407,9 @@ class SqliteStore final : public Store {
     };
     add_filters("o");
     if (!q.all_versions) {
-      sql += " AND o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
-             " AND m.channel_id = o.channel_id";
+      sql +=
+          " AND o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
+          " AND m.channel_id = o.channel_id";
       add_filters("m");
       sql += ")";
     }
@@ -521,9 +525,12 @@ class SqliteStore final : public Store {
   Result<T> FindOne(const char* table, const char* cols, const char* name_col,
                     std::string_view name_or_id, Read read, const char* what) {
     return WithReader([&](Connection& c) -> Result<T> {
-      std::string sql = std::string("SELECT ") + cols + " FROM " + table + " WHERE " + name_col +
-                        " = ?1" + (AllDigits(name_or_id) ? " OR id = CAST(?1 AS INTEGER)" : "") +
-                        " ORDER BY (" + name_col + " = ?1) DESC LIMIT 1";
+      std::string sql =
+          std::string("SELECT ") + cols + " FROM " + table + " WHERE " + name_col + " = ?1" +
+          (AllDigits(name_or_id)
+               ? " OR id = CAST(?1 AS INTEGER) ORDER BY (id = CAST(?1 AS INTEGER)) DESC"
+               : "") +
+          " LIMIT 1";
       ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(sql));
       s->Bind(1, name_or_id);
       ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
