@@ -70,7 +70,9 @@ struct ParsedDocument {
 
 // Flattens an already parsed JSON value (see ParsedDocument).
 Result<ParsedDocument> ObjectsFromJson(boost::json::value value, const ParseLimits& limits = {});
-// ParseJson then ObjectsFromJson.
+// ParseJson then ObjectsFromJson. The objects of one document share the
+// document's memory arena: read them from any number of threads, but copy or
+// modify objects of one document from one thread at a time.
 Result<ParsedDocument> ParseDocument(std::string_view text, const ParseLimits& limits = {});
 
 // Compact JSON text of an object.
