@@ -43,7 +43,7 @@ struct ImportArgs {
   std::vector<std::string> files;
   std::string channel;
   std::vector<std::string> red_recipients;
-  size_t batch_size = 5000;
+  size_t batch_size = intel::IngestOptions{}.batch_size;
   bool strict = false;
   bool quiet = false;
 };

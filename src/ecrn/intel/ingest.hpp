@@ -35,7 +35,9 @@ struct IngestSummary {
 };
 
 struct IngestOptions {
-  size_t batch_size = 5000;
+  // Objects per transaction. Large batches matter on SQLite: every commit
+  // rewrites the index pages the batch touched, and ids are random.
+  size_t batch_size = 50000;
   stix::ValidationOptions validation;
   // Named recipients (user ids) attached to the TLP:RED objects.
   std::vector<int64_t> red_recipients;
