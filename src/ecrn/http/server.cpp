@@ -74,7 +74,47 @@ std::string Describe(const std::exception_ptr& e) {
   }
 }
 
+// The router's view of a parsed request.
+Request ToRequest(bhttp::request<bhttp::string_body>&& message) {
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  return request;
+}
+
 }  // namespace
+
+Result<Request> ParseWireRequest(std::string_view wire, size_t header_limit, size_t body_limit) {
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<uint32_t>(std::min<size_t>(header_limit, UINT32_MAX)));
+  parser.body_limit(body_limit);
+  parser.eager(true);
+  error_code ec;
+  while (!parser.is_done()) {
+    size_t used = parser.put(asio::buffer(wire.data(), wire.size()), ec);
+    wire.remove_prefix(used);
+    if (ec == bhttp::error::need_more) ec = {};
+    if (ec) break;
+    if (used == 0 && !parser.is_done()) {
+      // No progress: the input ends inside the message (put_eof decides
+      // whether the body may end at EOF; it requires that some input came).
+      if (parser.got_some()) parser.put_eof(ec);
+      if (!ec && !parser.is_done()) ec = bhttp::error::partial_message;
+      break;
+    }
+  }
+  if (ec == bhttp::error::header_limit || ec == bhttp::error::body_limit) {
+    return Error{ErrorCode::kTooLarge, "request too large", ec.message()};
+  }
+  if (ec || !parser.is_done()) {
+    return Error{ErrorCode::kInvalidArgument, "malformed HTTP request", ec.message()};
+  }
+  return ToRequest(parser.release());
+}
 
 Result<ListenAddress> ParseListenAddress(std::string_view text) {
   auto bad = [&](const std::string& why) {
@@ -356,15 +396,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
           if (!IsMalformedRequest(ec)) break;
           response = ErrorResponse(400, "malformed HTTP request");
         } else {
-          auto message = parser.release();
-          Request request;
-          request.method = std::string(message.method_string());
-          request.target = std::string(message.target());
-          for (const auto& field : message) {
-            request.headers.emplace_back(std::string(field.name_string()),
-                                         std::string(field.value()));
-          }
-          request.body = std::move(message.body());
+          const bool wants_keep_alive = parser.get().keep_alive();
+          Request request = ToRequest(parser.release());
           Log(LogLevel::kDebug, request.method + " " + request.target.substr(0, 200));
           // Bounded: beyond max_pending requests waiting for workers, shed load.
           if (pending.fetch_add(1) >= options.max_pending) {
@@ -374,7 +407,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
             response = co_await Dispatch(&request, asio::use_awaitable);
           }
           pending.fetch_sub(1);
-          keep_alive = message.keep_alive() && !stopping;
+          keep_alive = wants_keep_alive && !stopping;
         }
       }
     }

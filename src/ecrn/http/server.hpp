@@ -32,6 +32,12 @@ struct ListenAddress {
 // resolved) and a port in 0..65535.
 Result<ListenAddress> ParseListenAddress(std::string_view text);
 
+// Parses one complete HTTP/1.x request from `wire` with the same parser,
+// limits and conversion a connection uses (for fuzzing and tests; no
+// sockets). kInvalidArgument when malformed or incomplete, kTooLarge when the
+// header or body exceeds its limit.
+Result<Request> ParseWireRequest(std::string_view wire, size_t header_limit, size_t body_limit);
+
 struct ServerOptions {
   ListenAddress listen{"127.0.0.1", 8443, true};
   int io_threads = 2;      // threads running socket I/O

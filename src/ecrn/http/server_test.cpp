@@ -179,5 +179,33 @@ TEST(ServerTest, BindFailureIsReported) {
   EXPECT_EQ(r.error().code, ErrorCode::kUnavailable);
 }
 
+TEST(ServerTest, ParseWireRequest) {
+  auto get = ParseWireRequest("GET /healthz?x=1 HTTP/1.1\r\nHost: a\r\nX-A: b\r\n\r\n", 1024, 10);
+  ASSERT_TRUE(get.ok()) << get.error().ToString();
+  EXPECT_EQ(get->method, "GET");
+  EXPECT_EQ(get->target, "/healthz?x=1");
+  EXPECT_EQ(get->Header("x-a").value_or(""), "b");
+  auto chunked = ParseWireRequest(
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n", 1024,
+      10);
+  ASSERT_TRUE(chunked.ok()) << chunked.error().ToString();
+  EXPECT_EQ(chunked->body, "abcde");
+  EXPECT_EQ(ParseWireRequest("POST / HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello world", 1024, 10)
+                .error()
+                .code,
+            ErrorCode::kTooLarge);
+  EXPECT_EQ(
+      ParseWireRequest("GET / HTTP/1.1\r\nX: " + std::string(2000, 'a') + "\r\n\r\n", 1024, 10)
+          .error()
+          .code,
+      ErrorCode::kTooLarge);
+  for (const char* bad : {"", "GET / HTTP/1.1\r\n", "GET / HTTP/1.1\r\nContent-Length: 5\r\n\r\nab",
+                          "NOT HTTP\r\n\r\n", "GET / HTTP/1.1\r\nContent-Length: x\r\n\r\n"}) {
+    auto r = ParseWireRequest(bad, 1024, 10);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace ecrn::http
