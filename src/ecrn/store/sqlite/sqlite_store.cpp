@@ -313,16 +313,9 @@ class SqliteStore final : public Store {
       ECRN_ASSIGN_OR_RETURN(auto* red,
                             c.Prepare("INSERT OR IGNORE INTO red_recipients (object_pk, user_id) "
                                       "VALUES (?,?)"));
-      // Insert in id order: ids are random, and walking the id index in
-      // order touches each of its pages once per batch instead of at random.
-      std::vector<uint32_t> order(objects.size());
-      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        return objects[a].stix_id < objects[b].stix_id;
-      });
-      std::vector<InsertOutcome> out(objects.size(), InsertOutcome::kDuplicate);
-      for (uint32_t i : order) {
-        const NewObject& o = objects[i];
+      std::vector<InsertOutcome> out;
+      out.reserve(objects.size());
+      for (const auto& o : objects) {
         Micros date_added = std::max(now, last + 1);
         ins->Reset();
         ins->Bind(1, channel_id)
@@ -337,7 +330,10 @@ class SqliteStore final : public Store {
             .Bind(10, date_added)
             .BindStatic(11, o.json);
         ECRN_TRY(ins->Run());
-        if (c.Changes() == 0) continue;  // this version is already stored
+        if (c.Changes() == 0) {
+          out.push_back(InsertOutcome::kDuplicate);
+          continue;
+        }
         const int64_t pk = c.LastInsertRowid();
         last = date_added;
         for (const auto& ob : o.observables) {
@@ -352,7 +348,7 @@ class SqliteStore final : public Store {
                                "RED recipient user " + std::to_string(user) + " does not exist");
           }
         }
-        out[i] = InsertOutcome::kAdded;
+        out.push_back(InsertOutcome::kAdded);
       }
       ECRN_ASSIGN_OR_RETURN(auto* upd,
                             c.Prepare("UPDATE channels SET last_added = ? WHERE id = ?"));
