@@ -681,7 +681,7 @@ std::string Json(const std::vector<Measurement>& ms, size_t indicators, size_t b
 
 struct Args {
   size_t indicators = 100'000;
-  size_t batch = 5000;
+  size_t batch = ecrn::intel::IngestOptions{}.batch_size;  // the import's default
   std::string ecrn = ECRN_BIN_DEFAULT;
   std::string pg;
   bool sqlite = true;

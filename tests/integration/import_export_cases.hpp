@@ -109,6 +109,19 @@ inline void CheckRejectionsAndFilters(const std::string& db) {
                      dir.File("broken.json")});
   EXPECT_EQ(broken.exit_code, 2);
   EXPECT_NE(broken.err.find("invalid JSON"), std::string::npos) << broken.err;
+  auto directory = Run(
+      {EcrnBin(), "import", "--db", db, "--channel", "Regional", "--quiet", dir.path().string()});
+  EXPECT_EQ(directory.exit_code, 2);
+  EXPECT_NE(directory.err.find("is a directory"), std::string::npos) << directory.err;
+  auto missing = Run({EcrnBin(), "import", "--db", db, "--channel", "Regional", "--quiet",
+                      dir.File("missing.json")});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("cannot read"), std::string::npos) << missing.err;
+  // Standard input works like a file.
+  auto piped = Run({EcrnBin(), "import", "--db", db, "--channel", "Regional", "--quiet", "-"},
+                   "[" + sco + "]");
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_NE(piped.out.find("1 already present"), std::string::npos) << piped.out;
 }
 
 }  // namespace ecrn::testing

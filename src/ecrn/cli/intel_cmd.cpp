@@ -1,8 +1,8 @@
 // `ecrn import` and `ecrn export`: STIX bundles in and out of a channel.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
 #include <sstream>
 
 #include <unistd.h>
@@ -17,15 +17,29 @@ namespace ecrn::cli {
 namespace {
 
 Result<std::string> ReadInput(const std::string& path) {
-  if (path == "-") {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (path != "-" && std::filesystem::is_directory(status)) {
+    return Error::Invalid("'" + path + "' is a directory, not a STIX file");
+  }
+  if (path == "-" || (!ec && !std::filesystem::is_regular_file(status))) {
+    // Standard input, pipes and devices: read to the end.
+    std::ifstream file;
+    if (path != "-") file.open(path, std::ios::binary);
+    std::istream& src = path == "-" ? std::cin : file;
+    if (!src) return Error::Invalid("cannot read '" + path + "'");
     std::ostringstream ss;
-    ss << std::cin.rdbuf();
+    ss << src.rdbuf();
     return ss.str();
   }
-  std::ifstream in(path, std::ios::binary);
+  // A regular file: one sized read (bundles run to hundreds of megabytes).
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Error::Invalid("cannot read '" + path + "'");
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Error::Invalid("error reading '" + path + "'");
+  const std::streamsize size = in.tellg();
+  if (size < 0) return Error::Invalid("cannot read '" + path + "' (not a regular file?)");
+  std::string data(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(data.data(), size)) return Error::Invalid("error reading '" + path + "'");
   return data;
 }
 
