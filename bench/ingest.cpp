@@ -540,14 +540,14 @@ std::string Breakdown(const fs::path& bundle) {
       t = now;
     };
     std::string text = ReadFile(bundle);
-    lap("read file (istreambuf_iterator, as the CLI)");
+    lap("read file (istreambuf_iterator; comparison)");
     {
       std::ifstream in(bundle, std::ios::binary);
       std::string sized(fs::file_size(bundle), '\0');
       in.read(sized.data(), static_cast<std::streamsize>(sized.size()));
       if (sized != text) return "error: sized read differs";
     }
-    lap("read file (one sized read; comparison)");
+    lap("read file (one sized read, as the CLI)");
     auto value = stix::ParseJson(text);
     if (!value) return "error: " + value.error().ToString();
     lap("ParseJson (Boost.JSON)");

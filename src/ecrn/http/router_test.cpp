@@ -64,7 +64,7 @@ class FakeStore final : public store::Store {
   Result<int64_t> DeleteObject(int64_t, std::string_view) override { return Unused(); }
 
  private:
-  static Error Unused() { return Error::Internal("not implemented by FakeStore"); }
+  static Error Unused() { return Error::Internal("FakeStore does not serve this call"); }
 };
 
 Request Get(std::string target, std::string method = "GET") {

@@ -1,0 +1,121 @@
+// The administration commands of DESIGN.md driven through the real binary:
+// each `add` prints the new id, names and ids are both accepted, and bad
+// input gets a clear message and a non-zero exit, never a crash.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "testing/testing.hpp"
+
+namespace ecrn::testing {
+namespace {
+
+class CliAdmin : public ::testing::Test {
+ protected:
+  RunResult Ecrn(std::vector<std::string> args, const std::string& input = "",
+                 const std::vector<std::string>& env = {}) {
+    args.insert(args.begin(), EcrnBin());
+    args.push_back("--db");
+    args.push_back(db_);
+    return ecrn::testing::Run(args, input, env);
+  }
+  TempDir dir_;
+  std::string db_ = dir_.File("ecrn.db");
+};
+
+TEST_F(CliAdmin, AddPrintsIdsAndListShowsThem) {
+  auto org = Ecrn({"org", "add", "--name", "CEC Testland", "--kind", "election-commission",
+                   "--country", "tl", "--region", "Eastern Partnership"});
+  ASSERT_EQ(org.exit_code, 0) << org.err;
+  EXPECT_EQ(org.out, "1\n");
+  auto cert = Ecrn({"org", "add", "--name", "CERT-TL", "--kind", "cert", "--country", "TL"});
+  EXPECT_EQ(cert.out, "2\n");
+  auto list = Ecrn({"org", "list"});
+  EXPECT_NE(list.out.find("CEC Testland\telection-commission\tTL\tEastern Partnership\tidentity--"),
+            std::string::npos)
+      << list.out;
+
+  auto user =
+      Ecrn({"user", "add", "--org", "CEC Testland", "--username", "ana", "--role", "analyst"}, "",
+           {"ECRN_PASSWORD=s3cret-passphrase"});
+  ASSERT_EQ(user.exit_code, 0) << user.err;
+  EXPECT_EQ(user.out, "1\n");
+  // The organisation may be named by id; the password may come on stdin.
+  auto viewer = Ecrn({"user", "add", "--org", "2", "--username", "bo", "--role", "viewer"},
+                     "another-passphrase\n");
+  ASSERT_EQ(viewer.exit_code, 0) << viewer.err;
+  auto users = Ecrn({"user", "list", "--org", "CERT-TL"});
+  EXPECT_NE(users.out.find("bo\tviewer"), std::string::npos) << users.out;
+  EXPECT_EQ(users.out.find("ana"), std::string::npos) << "filtered by organisation";
+
+  auto channel = Ecrn({"channel", "add", "--name", "Region", "--default-tlp", "TLP:GREEN"});
+  ASSERT_EQ(channel.exit_code, 0) << channel.err;
+  EXPECT_EQ(channel.out, "1\n");
+  EXPECT_EQ(Ecrn({"channel", "grant", "--channel", "Region", "--org", "1", "--read", "--write"})
+                .exit_code,
+            0);
+  EXPECT_NE(Ecrn({"channel", "list"}).out.find("Region\tgreen"), std::string::npos);
+
+  auto key = Ecrn({"apikey", "create", "--user", "ana", "--read-only"});
+  ASSERT_EQ(key.exit_code, 0) << key.err;
+  EXPECT_EQ(key.out.rfind("ecrn_", 0), 0u) << key.out;
+  std::string k = key.out.substr(0, key.out.size() - 1);
+  EXPECT_EQ(Ecrn({"apikey", "revoke", k}).exit_code, 0);
+  EXPECT_EQ(Ecrn({"apikey", "revoke", "ecrn_AAAAAAAA_notakey"}).exit_code, 1);
+  EXPECT_EQ(
+      Ecrn({"user", "passwd", "--user", "ana"}, "", {"ECRN_PASSWORD=changed-passphrase"}).exit_code,
+      0);
+}
+
+TEST_F(CliAdmin, BadInputIsRefusedClearly) {
+  auto kind = Ecrn({"org", "add", "--name", "X", "--kind", "bank", "--country", "TL"});
+  EXPECT_EQ(kind.exit_code, 2);
+  EXPECT_NE(kind.err.find("unknown organisation kind 'bank'"), std::string::npos) << kind.err;
+  auto country = Ecrn({"org", "add", "--name", "X", "--kind", "cert", "--country", "Testland"});
+  EXPECT_EQ(country.exit_code, 2);
+  EXPECT_NE(country.err.find("ISO 3166-1"), std::string::npos) << country.err;
+
+  ASSERT_EQ(Ecrn({"org", "add", "--name", "X", "--kind", "cert", "--country", "TL"}).exit_code, 0);
+  auto dup = Ecrn({"org", "add", "--name", "X", "--kind", "cert", "--country", "TL"});
+  EXPECT_EQ(dup.exit_code, 1);
+  EXPECT_NE(dup.err.find("already exists"), std::string::npos) << dup.err;
+  EXPECT_EQ(dup.err.find("INSERT"), std::string::npos) << "no SQL in messages: " << dup.err;
+
+  auto role = Ecrn({"user", "add", "--org", "X", "--username", "u", "--role", "god"}, "",
+                   {"ECRN_PASSWORD=p"});
+  EXPECT_EQ(role.exit_code, 2);
+  EXPECT_NE(role.err.find("unknown role"), std::string::npos);
+  auto admin = Ecrn({"user", "add", "--org", "X", "--username", "u", "--role", "network-admin"}, "",
+                    {"ECRN_PASSWORD=p"});
+  EXPECT_EQ(admin.exit_code, 2) << "network-admin only in a coordinator organisation";
+  auto nopw = Ecrn({"user", "add", "--org", "X", "--username", "u", "--role", "viewer"});
+  EXPECT_EQ(nopw.exit_code, 2);
+  EXPECT_NE(nopw.err.find("no password"), std::string::npos) << nopw.err;
+  auto noorg = Ecrn({"user", "add", "--org", "Nowhere", "--username", "u", "--role", "viewer"}, "",
+                    {"ECRN_PASSWORD=p"});
+  EXPECT_NE(noorg.exit_code, 0);
+  EXPECT_NE(noorg.err.find("no organisation named 'Nowhere'"), std::string::npos) << noorg.err;
+
+  auto tlp = Ecrn({"channel", "add", "--name", "C", "--default-tlp", "purple"});
+  EXPECT_EQ(tlp.exit_code, 2);
+  EXPECT_NE(tlp.err.find("unknown TLP level"), std::string::npos);
+  auto grant = Ecrn({"channel", "grant", "--channel", "Missing", "--org", "X", "--read"});
+  EXPECT_NE(grant.exit_code, 0);
+  EXPECT_NE(grant.err.find("no channel named 'Missing'"), std::string::npos) << grant.err;
+
+  auto unknown = ecrn::testing::Run({EcrnBin(), "frobnicate"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  auto missing_arg = ecrn::testing::Run({EcrnBin(), "org", "add", "--name", "Y"});
+  EXPECT_EQ(missing_arg.exit_code, 2);
+  EXPECT_NE(missing_arg.err.find("--kind"), std::string::npos) << missing_arg.err;
+
+  // A file that is not a database: a message, not a crash.
+  WriteFile(dir_.File("junk.db"), std::string(8192, 'x'));
+  auto junk = ecrn::testing::Run({EcrnBin(), "org", "list", "--db", dir_.File("junk.db")});
+  EXPECT_NE(junk.exit_code, 0);
+  EXPECT_FALSE(junk.err.empty());
+  EXPECT_EQ(junk.err.find("internal error"), std::string::npos) << junk.err;
+}
+
+}  // namespace
+}  // namespace ecrn::testing
