@@ -34,17 +34,10 @@ struct HttpReply {
 // HTTP/1.1 (Content-Length bodies) for these tests. Reads time out after 10s.
 class Connection {
  public:
-  explicit Connection(uint16_t port) {
-    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    timeval tv{10, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  explicit Connection(uint16_t port) : fd_(ConnectLoopback(port, 10)), connected_(fd_ >= 0) {}
+  ~Connection() {
+    if (fd_ >= 0) close(fd_);
   }
-  ~Connection() { close(fd_); }
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 

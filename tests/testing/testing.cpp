@@ -1,11 +1,5 @@
 #include "testing/testing.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -16,9 +10,34 @@
 #include <stdexcept>
 #include <thread>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 namespace ecrn::testing {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// In a forked child: adds `env` to the environment and executes argv
+// (argv[0] searched in PATH); exits 127 if that fails.
+[[noreturn]] void ExecChild(const std::vector<std::string>& argv,
+                            const std::vector<std::string>& env) {
+  for (const auto& e : env) putenv(strdup(e.c_str()));
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execvp(args[0], args.data());
+  _exit(127);
+}
+
+}  // namespace
 
 TempDir::TempDir() {
   std::random_device rd;
@@ -80,12 +99,7 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_dat
     close(out_pipe[1]);
     close(err_pipe[0]);
     close(err_pipe[1]);
-    for (const auto& e : env) putenv(strdup(e.c_str()));
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+    ExecChild(argv, env);
   }
   close(in_pipe[0]);
   close(out_pipe[1]);
@@ -147,16 +161,34 @@ RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_dat
   return r;
 }
 
+int ConnectLoopback(uint16_t port, int receive_timeout_seconds) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  timeval tv{receive_timeout_seconds, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 std::string PgUri() {
   const char* info = std::getenv("ECRN_PG_INFO");
   if (!info) info = ECRN_DEFAULT_PG_INFO;
   if (!std::filesystem::exists(info)) {
-    throw std::runtime_error(std::string("no PostgreSQL test cluster (") + info +
-                             " is missing): run the PostgreSQL tests through ctest, which starts one");
+    throw std::runtime_error(
+        std::string("no PostgreSQL test cluster (") + info +
+        " is missing): run the PostgreSQL tests through ctest, which starts one");
   }
   std::string uri = ReadFile(info);
   while (!uri.empty() && (uri.back() == '\n' || uri.back() == ' ')) uri.pop_back();
-  if (uri.empty()) throw std::runtime_error("no PostgreSQL test cluster URI in " + std::string(info));
+  if (uri.empty())
+    throw std::runtime_error("no PostgreSQL test cluster URI in " + std::string(info));
   return uri;
 }
 
@@ -193,12 +225,7 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv,
     dup2(err_fd, 2);
     close(out_pipe[0]);
     close(out_pipe[1]);
-    for (const auto& e : env) putenv(strdup(e.c_str()));
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+    ExecChild(argv, env);
   }
   close(err_fd);
   close(out_pipe[1]);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -47,6 +48,10 @@ struct RunResult {
 // input, extra environment entries ("K=V") added, and waits for it.
 RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_data = "",
               const std::vector<std::string>& env = {});
+
+// A TCP socket connected to 127.0.0.1:port with a receive time-out, or -1.
+// The caller closes it.
+int ConnectLoopback(uint16_t port, int receive_timeout_seconds);
 
 // The URI of the throwaway PostgreSQL cluster started by the test harness
 // (from the file named by ECRN_PG_INFO). Fails the calling test (via an

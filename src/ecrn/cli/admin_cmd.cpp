@@ -1,11 +1,11 @@
 // Administration commands: db migrate, org, user, channel, apikey.
-#include <termios.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <iostream>
+
+#include <termios.h>
+#include <unistd.h>
 
 #include "ecrn/cli/command.hpp"
 #include "ecrn/core/secrets.hpp"
@@ -52,24 +52,12 @@ Result<std::string> ReadPassword() {
   return line;
 }
 
-// Wraps a command body that needs the database.
-template <typename F>
-void OnRun(CLI::App* cmd, Context& ctx, F body) {
-  cmd->callback([&ctx, body]() {
-    ctx.action = [&ctx, body]() -> int {
-      auto db = OpenDatabase(ctx);
-      if (!db) return Fail(db.error());
-      return body(**db);
-    };
-  });
-}
-
 void AddDb(CLI::App& app, Context& ctx) {
   auto* db = app.add_subcommand("db", "Database administration");
   db->require_subcommand(1);
   auto* migrate = db->add_subcommand("migrate", "Create or upgrade the database schema");
   AddDbOption(migrate, ctx);
-  OnRun(migrate, ctx, [](store::Store& s) {
+  RunWithDatabase(migrate, ctx, [](store::Store& s) {
     auto v = s.SchemaVersion();
     if (!v) return Fail(v.error());
     std::cout << "schema version " << *v << " (" << s.Backend() << ")\n";
@@ -87,11 +75,11 @@ void AddOrg(CLI::App& app, Context& ctx) {
   add->add_option("--kind", o->kind, "Kind: " + Join(store::kOrgKinds))->required();
   add->add_option("--country", o->country, "ISO 3166-1 alpha-2 country code")->required();
   add->add_option("--region", o->region, "Region (free text)");
-  OnRun(add, ctx, [o](store::Store& s) {
+  RunWithDatabase(add, ctx, [o](store::Store& s) {
     if (!OneOf(store::kOrgKinds, o->kind)) {
-      return Fail("unknown organisation kind '" + o->kind + "'; use one of: " +
-                      Join(store::kOrgKinds),
-                  kExitUsage);
+      return Fail(
+          "unknown organisation kind '" + o->kind + "'; use one of: " + Join(store::kOrgKinds),
+          kExitUsage);
     }
     if (o->country.size() != 2 || !std::isalpha(static_cast<unsigned char>(o->country[0])) ||
         !std::isalpha(static_cast<unsigned char>(o->country[1]))) {
@@ -108,12 +96,12 @@ void AddOrg(CLI::App& app, Context& ctx) {
   });
   auto* list = org->add_subcommand("list", "List organisations");
   AddDbOption(list, ctx);
-  OnRun(list, ctx, [](store::Store& s) {
+  RunWithDatabase(list, ctx, [](store::Store& s) {
     auto orgs = s.ListOrganisations();
     if (!orgs) return Fail(orgs.error());
     for (const auto& x : *orgs) {
-      std::cout << x.id << "\t" << x.name << "\t" << x.kind << "\t" << x.country << "\t"
-                << x.region << "\t" << x.identity_id << "\n";
+      std::cout << x.id << "\t" << x.name << "\t" << x.kind << "\t" << x.country << "\t" << x.region
+                << "\t" << x.identity_id << "\n";
     }
     return kExitOk;
   });
@@ -131,7 +119,7 @@ void AddUser(CLI::App& app, Context& ctx) {
   add->add_option("--org", a->org, "Organisation name or id")->required();
   add->add_option("--username", a->username, "Login name")->required();
   add->add_option("--role", a->role, "Role: " + Join(store::kRoles))->required();
-  OnRun(add, ctx, [a](store::Store& s) {
+  RunWithDatabase(add, ctx, [a](store::Store& s) {
     if (!OneOf(store::kRoles, a->role)) {
       return Fail("unknown role '" + a->role + "'; use one of: " + Join(store::kRoles), kExitUsage);
     }
@@ -160,7 +148,7 @@ void AddUser(CLI::App& app, Context& ctx) {
   AddDbOption(list, ctx);
   auto org_filter = std::make_shared<std::string>();
   list->add_option("--org", *org_filter, "Only this organisation (name or id)");
-  OnRun(list, ctx, [org_filter](store::Store& s) {
+  RunWithDatabase(list, ctx, [org_filter](store::Store& s) {
     std::optional<int64_t> org_id;
     if (!org_filter->empty()) {
       auto org = s.FindOrganisation(*org_filter);
@@ -179,7 +167,7 @@ void AddUser(CLI::App& app, Context& ctx) {
   AddDbOption(passwd, ctx);
   auto who = std::make_shared<std::string>();
   passwd->add_option("--user", *who, "Username or id")->required();
-  OnRun(passwd, ctx, [who](store::Store& s) {
+  RunWithDatabase(passwd, ctx, [who](store::Store& s) {
     auto u = s.FindUser(*who);
     if (!u) return Fail(u.error());
     auto password = ReadPassword();
@@ -204,7 +192,7 @@ void AddChannel(CLI::App& app, Context& ctx) {
   add->add_option("--default-tlp", c->default_tlp,
                   "TLP for unmarked objects: clear, green, amber, amber+strict, red")
       ->capture_default_str();
-  OnRun(add, ctx, [c](store::Store& s) {
+  RunWithDatabase(add, ctx, [c](store::Store& s) {
     auto tlp = stix::TlpFromName(c->default_tlp);
     if (!tlp) {
       return Fail("unknown TLP level '" + c->default_tlp +
@@ -221,7 +209,7 @@ void AddChannel(CLI::App& app, Context& ctx) {
   });
   auto* list = channel->add_subcommand("list", "List channels");
   AddDbOption(list, ctx);
-  OnRun(list, ctx, [](store::Store& s) {
+  RunWithDatabase(list, ctx, [](store::Store& s) {
     auto channels = s.ListChannels();
     if (!channels) return Fail(channels.error());
     for (const auto& x : *channels) {
@@ -240,7 +228,7 @@ void AddChannel(CLI::App& app, Context& ctx) {
   grant->add_option("--org", a->org, "Organisation name or id")->required();
   grant->add_flag("--read", a->read, "May read the channel");
   grant->add_flag("--write", a->write, "May share into the channel");
-  OnRun(grant, ctx, [a](store::Store& s) {
+  RunWithDatabase(grant, ctx, [a](store::Store& s) {
     auto ch = s.FindChannel(a->channel);
     if (!ch) return Fail(ch.error());
     auto org = s.FindOrganisation(a->org);
@@ -268,7 +256,7 @@ void AddApiKey(CLI::App& app, Context& ctx) {
   create->add_flag("--read-only", a->read_only, "The key may only read");
   create->add_option("--expires-days", a->expires_days, "Expire after this many days (0: never)")
       ->check(CLI::NonNegativeNumber);
-  OnRun(create, ctx, [a](store::Store& s) {
+  RunWithDatabase(create, ctx, [a](store::Store& s) {
     auto u = s.FindUser(a->user);
     if (!u) return Fail(u.error());
     auto k = GenerateApiKey();
@@ -290,7 +278,7 @@ void AddApiKey(CLI::App& app, Context& ctx) {
   AddDbOption(revoke, ctx);
   auto which = std::make_shared<std::string>();
   revoke->add_option("key", *which, "Key id, or the key")->required();
-  OnRun(revoke, ctx, [which](store::Store& s) {
+  RunWithDatabase(revoke, ctx, [which](store::Store& s) {
     int64_t key_id = 0;
     std::string prefix = ApiKeyPrefix(*which);
     if (!prefix.empty()) {
@@ -300,8 +288,8 @@ void AddApiKey(CLI::App& app, Context& ctx) {
       for (const auto& k : *keys) {
         if (ConstantTimeEquals(k.key_hash, hash)) key_id = k.id;
       }
-    } else if (!which->empty() &&
-               std::all_of(which->begin(), which->end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+    } else if (!which->empty() && std::all_of(which->begin(), which->end(),
+                                              [](char ch) { return ch >= '0' && ch <= '9'; })) {
       key_id = std::stoll(*which);
     }
     if (key_id == 0) return Fail("no such API key", kExitFailed);

@@ -1,10 +1,10 @@
 #include "ecrn/cli/cli.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+
+#include <spdlog/spdlog.h>
 
 #include "ecrn/cli/command.hpp"
 #include "ecrn/core/version.hpp"

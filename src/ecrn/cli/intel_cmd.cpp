@@ -186,29 +186,16 @@ void AddIntelCommands(CLI::App& app, Context& ctx) {
       ->capture_default_str();
   import->add_flag("--strict", ia->strict, "Reject values outside the open vocabularies");
   import->add_flag("--quiet", ia->quiet, "No progress bar");
-  import->callback([&ctx, ia] {
-    ctx.action = [&ctx, ia] {
-      auto db = OpenDatabase(ctx);
-  if (!db) return Fail(db.error());
-  return RunImport(**db, *ia);
-};
-}  // namespace ecrn::cli
-);
+  RunWithDatabase(import, ctx, [ia](store::Store& db) { return RunImport(db, *ia); });
 
-auto* exp = app.add_subcommand("export", "Export a channel as a STIX 2.1 bundle on stdout");
-AddDbOption(exp, ctx);
-auto ea = std::make_shared<ExportArgs>();
-exp->add_option("--channel", ea->channel, "Channel name or id")->required();
-exp->add_option("--type", ea->types, "Only objects of this STIX type; repeatable");
-exp->add_option("--since", ea->since, "Only objects added to the channel after this timestamp");
-exp->add_flag("--all-versions", ea->all_versions, "Every stored version, not only the latest");
-exp->callback([&ctx, ea] {
-  ctx.action = [&ctx, ea] {
-    auto db = OpenDatabase(ctx);
-    if (!db) return Fail(db.error());
-    return RunExport(**db, *ea);
-  };
-});
+  auto* exp = app.add_subcommand("export", "Export a channel as a STIX 2.1 bundle on stdout");
+  AddDbOption(exp, ctx);
+  auto ea = std::make_shared<ExportArgs>();
+  exp->add_option("--channel", ea->channel, "Channel name or id")->required();
+  exp->add_option("--type", ea->types, "Only objects of this STIX type; repeatable");
+  exp->add_option("--since", ea->since, "Only objects added to the channel after this timestamp");
+  exp->add_flag("--all-versions", ea->all_versions, "Every stored version, not only the latest");
+  RunWithDatabase(exp, ctx, [ea](store::Store& db) { return RunExport(db, *ea); });
 }
 
 }  // namespace ecrn::cli

@@ -13,6 +13,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "testing/testing.hpp"
+
 namespace ecrn::http {
 namespace {
 
@@ -21,17 +23,11 @@ using namespace std::chrono_literals;
 // A blocking client socket to 127.0.0.1:port with a 5 s receive time-out.
 class Client {
  public:
-  explicit Client(uint16_t port) : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    timeval tv{5, 0};
-    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  explicit Client(uint16_t port) : fd_(ecrn::testing::ConnectLoopback(port, 5)) {}
+  ~Client() {
+    if (fd_ >= 0) close(fd_);
   }
-  ~Client() { close(fd_); }
-  bool connected() const { return connected_; }
+  bool connected() const { return fd_ >= 0; }
   void Send(const std::string& s) {
     ASSERT_EQ(send(fd_, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size()));
   }
@@ -46,7 +42,6 @@ class Client {
 
  private:
   int fd_;
-  bool connected_ = false;
 };
 
 // A server on a free loopback port, running on its own thread.
