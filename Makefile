@@ -42,7 +42,7 @@ fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 lint: build-debug
-	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(DEBUG_DIR) --quiet
+	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(DEBUG_DIR) --quiet --extra-arg=-Wno-unknown-warning-option
 
 fuzz: deps
 	@CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF -DECRN_FUZZ=ON >/dev/null

@@ -82,8 +82,9 @@ Result<Timestamp> ParseTimestamp(std::string_view s) {
     for (int i = digits; i < 6; ++i) frac_us *= 10;
   }
   if (pos != s.size() - 1 || s[pos] != 'Z') return bad("must end in 'Z' (UTC)");
-  const int64_t days = DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  const int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second;
+  const int64_t days =
+      DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const int64_t secs = days * 86400 + int64_t{hour} * 3600 + int64_t{minute} * 60 + second;
   // A leap second at the very end of 9999 folds into year 10000, which has no
   // four-digit form: FormatTimestamp could not write it back (seen with fuzz_timestamp).
   if (secs >= DaysFromCivil(10000, 1, 1) * 86400) return bad("instant after 9999-12-31T23:59:59Z");

@@ -130,9 +130,10 @@ class SqliteStore final : public Store {
                    .Bind(5, org.identity_id)
                    .Bind(6, org.created)
                    .Run();
-      if (!r)
+      if (!r) {
         return WithMessage(std::move(r).error(),
                            "an organisation named '" + org.name + "' already exists");
+      }
       return c.LastInsertRowid();
     });
   }
@@ -204,9 +205,10 @@ class SqliteStore final : public Store {
           .Bind(7, key.created);
       if (key.expires) s->Bind(5, *key.expires);
       auto r = s->Run();
-      if (!r)
+      if (!r) {
         return WithMessage(std::move(r).error(), "",
                            "no user with id " + std::to_string(key.user_id));
+      }
       return c.LastInsertRowid();
     });
   }
@@ -245,9 +247,10 @@ class SqliteStore final : public Store {
                    .Bind(3, ch.default_tlp)
                    .Bind(4, ch.created)
                    .Run();
-      if (!r)
+      if (!r) {
         return WithMessage(std::move(r).error(),
                            "a channel named '" + ch.name + "' already exists");
+      }
       return c.LastInsertRowid();
     });
   }
