@@ -1,11 +1,12 @@
 // The PostgreSQL Store: a pool of libpq connections, parameterised SQL only.
 // Thread-safe (each call borrows a connection from the pool).
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "ecrn/store/backends.hpp"
 #include "ecrn/store/postgres/pg_connection.hpp"
@@ -536,31 +537,44 @@ class PostgresStore final : public Store {
                                   std::span<const NewObject> batch, Micros now, Micros& last,
                                   std::unordered_set<std::string>& added_keys,
                                   std::span<InsertOutcome> outcomes) {
-    // Versions already stored (the channel lock keeps this answer valid).
+    // Versions already stored (the channel lock keeps this answer valid), as
+    // 1-based positions in the batch. One probe of the unique index
+    // (stix_id, channel_id, modified) per row: the probe is a scalar subquery
+    // with LIMIT, which the planner never turns into a join, so the plan does
+    // not depend on statistics. (A join let the planner, on statistics that
+    // are stale right after a bulk load, hash every object of the channel for
+    // each batch: quadratic, and the cause of slow and erratic re-imports.)
     PgArray ids, mods;
     for (const auto& o : batch) {
       ids.Text(o.stix_id);
       mods.Int(o.modified);
     }
-    ECRN_ASSIGN_OR_RETURN(auto existing,
-                          conn.Exec("SELECT o.stix_id, o.modified FROM objects o "
-                                    "JOIN unnest($2::text[], $3::bigint[]) AS u(stix_id, modified) "
-                                    "ON o.stix_id = u.stix_id AND o.modified = u.modified "
-                                    "WHERE o.channel_id = $1",
-                                    PgParams().Int(channel_id).Text(ids.Take()).Text(mods.Take())));
-    std::unordered_set<std::string> stored;
+    ECRN_ASSIGN_OR_RETURN(
+        auto existing,
+        conn.Exec("SELECT u.ord FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY "
+                  "AS u(stix_id, modified, ord) "
+                  "WHERE (SELECT true FROM objects o WHERE o.stix_id = u.stix_id "
+                  "AND o.channel_id = $1 AND o.modified = u.modified LIMIT 1)",
+                  PgParams().Int(channel_id).Text(ids.Take()).Text(mods.Take())));
+    std::vector<bool> stored(batch.size(), false);
     for (int i = 0; i < Rows(existing); ++i) {
-      stored.insert(VersionKey(PgText(existing.get(), i, 0), PgInt(existing.get(), i, 1)));
+      const int64_t ord = PgInt(existing.get(), i, 0);
+      if (ord >= 1 && static_cast<size_t>(ord) <= batch.size()) {
+        stored[static_cast<size_t>(ord - 1)] = true;
+      }
     }
 
+    // The rows to add get consecutive date_added values from `first_added`
+    // (max(now, last + 1), then + 1 each), so the date_added a row comes back
+    // with names its place in `pending`.
     PgArray stix_id, type, spec, created, modified, modified_text, created_by, tlp, added, json;
-    std::unordered_map<std::string, size_t> pending;  // version key -> index in batch
+    std::vector<size_t> pending;  // batch indices, in date_added order
+    const Micros first_added = std::max(now, last + 1);
     for (size_t i = 0; i < batch.size(); ++i) {
       const NewObject& o = batch[i];
-      std::string key = VersionKey(o.stix_id, o.modified);
-      if (stored.count(key) || !added_keys.insert(key).second) continue;
+      if (stored[i] || !added_keys.insert(VersionKey(o.stix_id, o.modified)).second) continue;
       last = std::max(now, last + 1);
-      pending.emplace(std::move(key), i);
+      pending.push_back(i);
       stix_id.Text(o.stix_id);
       type.Text(o.type);
       spec.Text(o.spec_version);
@@ -585,7 +599,7 @@ class PostgresStore final : public Store {
                   "WITH ORDINALITY AS u(stix_id, type, spec_version, created, modified, "
                   "modified_text, created_by, tlp, date_added, json, ord) ORDER BY u.ord "
                   "ON CONFLICT (stix_id, channel_id, modified) DO NOTHING "
-                  "RETURNING pk, stix_id, modified",
+                  "RETURNING pk, date_added",
                   PgParams()
                       .Int(channel_id)
                       .Text(stix_id.Take())
@@ -601,11 +615,12 @@ class PostgresStore final : public Store {
 
     PgArray obs_pk, obs_kind, obs_value, red_pk, red_user;
     for (int r = 0; r < Rows(inserted); ++r) {
-      auto it = pending.find(VersionKey(PgText(inserted.get(), r, 1), PgInt(inserted.get(), r, 2)));
-      if (it == pending.end()) continue;
+      const Micros offset = PgInt(inserted.get(), r, 1) - first_added;
+      if (offset < 0 || static_cast<uint64_t>(offset) >= pending.size()) continue;
+      const size_t index = pending[static_cast<size_t>(offset)];
       const int64_t pk = PgInt(inserted.get(), r, 0);
-      const NewObject& o = batch[it->second];
-      outcomes[it->second] = InsertOutcome::kAdded;
+      const NewObject& o = batch[index];
+      outcomes[index] = InsertOutcome::kAdded;
       for (const auto& ob : o.observables) {
         obs_pk.Int(pk);
         obs_kind.Text(ob.kind);
