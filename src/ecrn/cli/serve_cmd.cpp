@@ -30,7 +30,7 @@ std::shared_ptr<spdlog::logger> StderrLogger(bool verbose) {
   return logger;
 }
 
-http::LogSink SinkFor(std::shared_ptr<spdlog::logger> logger) {
+http::LogSink SinkFor(const std::shared_ptr<spdlog::logger>& logger) {
   return [logger](http::LogLevel level, const std::string& message) {
     switch (level) {
       case http::LogLevel::kDebug:

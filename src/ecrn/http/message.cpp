@@ -125,7 +125,6 @@ std::string_view CodeForStatus(int status) {
     case 409:
       return "conflict";
     case 413:
-      return "too-large";
     case 414:
       return "too-large";
     case 415:

@@ -45,7 +45,7 @@ using boost::system::error_code;
 
 // Bytes read and discarded before closing a connection we answered with an
 // error (see the lingering close in Serve).
-constexpr size_t kMaxDrainBytes = 1024 * 1024;
+constexpr size_t kMaxDrainBytes = size_t{1024} * 1024;
 
 // Completion token: co_await yields (error_code, ...) instead of throwing.
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
@@ -227,7 +227,7 @@ Result<void> Server::Impl::Listen() {
 }
 
 void Server::Impl::Run() {
-  asio::co_spawn(control, Accept(), [this](std::exception_ptr e) {
+  asio::co_spawn(control, Accept(), [this](const std::exception_ptr& e) {
     if (e) Log(LogLevel::kError, "accept loop failed: " + Describe(e));
   });
   std::vector<std::thread> threads;
@@ -293,7 +293,7 @@ asio::awaitable<void> Server::Impl::Accept() {
     if (stopping) break;
     auto conn = std::make_shared<Connection>(std::move(socket));
     Register(conn);
-    asio::co_spawn(conn->stream.get_executor(), Serve(conn), [this](std::exception_ptr e) {
+    asio::co_spawn(conn->stream.get_executor(), Serve(conn), [this](const std::exception_ptr& e) {
       if (e) Log(LogLevel::kError, "connection failed: " + Describe(e));
     });
   }
@@ -350,7 +350,12 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> conn) {
   struct Unregisterer {
     Impl* impl;
     Connection* conn;
-    ~Unregisterer() { impl->Unregister(conn); }
+    ~Unregisterer() {
+      try {
+        impl->Unregister(conn);
+      } catch (...) {  // a destructor must not throw; the connection is gone anyway
+      }
+    }
   } unregister{this, conn.get()};
 
   beast::flat_buffer buffer;

@@ -68,8 +68,9 @@ class RunningServer {
   // Waits up to `timeout` for Run to return.
   bool WaitStopped(std::chrono::milliseconds timeout) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!stopped_ && std::chrono::steady_clock::now() < deadline)
+    while (!stopped_ && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(10ms);
+    }
     return stopped_;
   }
 

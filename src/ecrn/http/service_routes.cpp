@@ -20,7 +20,7 @@ constexpr std::string_view kHomePage = R"(<!DOCTYPE html>
 
 }  // namespace
 
-void AddServiceRoutes(Router& router, store::Store& store, LogSink log) {
+void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log) {
   router.Add("GET", "/healthz", [&store, log](const RouteContext&) {
     auto version = store.SchemaVersion();
     boost::json::object body;

@@ -13,6 +13,6 @@ namespace ecrn::http {
 // /healthz answers 200 {"status":"ok","version":...,"database":...} when
 // store.SchemaVersion() succeeds, else 503 with "status":"unavailable" (the
 // store's error goes to `log`, never to the client).
-void AddServiceRoutes(Router& router, store::Store& store, LogSink log = {});
+void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log = {});
 
 }  // namespace ecrn::http

@@ -17,6 +17,7 @@ std::vector<std::string> Pattern(std::string_view pattern) {
   std::vector<store::Observable> out;
   ExtractPatternObservables(pattern, out);
   std::vector<std::string> flat;
+  flat.reserve(out.size());
   for (const auto& o : out) flat.push_back(o.kind + "=" + o.value);
   return flat;
 }
@@ -25,6 +26,7 @@ std::vector<std::string> OfObject(std::string_view json) {
   std::vector<store::Observable> out;
   ExtractObservables(stix::Object(boost::json::parse(json).as_object()), out);
   std::vector<std::string> flat;
+  flat.reserve(out.size());
   for (const auto& o : out) flat.push_back(o.kind + "=" + o.value);
   return flat;
 }

@@ -895,8 +895,9 @@ void Checker::CheckRef(const json::value& v, Sv allowed, const Path& p) {
 }
 
 void Checker::CheckHashes(const json::value& v, const Path& p) {
-  if (!v.is_object() || v.get_object().empty())
+  if (!v.is_object() || v.get_object().empty()) {
     return Err(p, "must be a non-empty hashes dictionary");
+  }
   for (const auto& kv : v.get_object()) {
     Sv alg = kv.key();
     Path hp = p.Child(alg);
@@ -955,8 +956,9 @@ void Checker::CheckExternalReference(const json::object& o, const Path& p) {
       if (i != 8 && !IsDigit(ext[i])) ok = false;
     }
     if (ok && ext.size() > 13 && ext[9] == '0') ok = false;
-    if (!ok)
+    if (!ok) {
       Err(p.Child("external_id"), "a cve reference needs an external_id like CVE-2024-12345");
+    }
   } else if (source == "capec") {
     bool ok = ext.size() > 6 && ext.substr(0, 6) == "CAPEC-";
     for (size_t i = 6; ok && i < ext.size(); ++i) {
@@ -1594,8 +1596,9 @@ void CheckEmailMessage(Checker& c) {
       if (!part.is_object()) continue;
       bool body = Get(part.get_object(), "body") != nullptr;
       bool raw = Get(part.get_object(), "body_raw_ref") != nullptr;
-      if (body == raw)
+      if (body == raw) {
         c.Err(ip.Child("body"), "a MIME part needs exactly one of body and body_raw_ref");
+      }
     }
   }
 }

@@ -47,6 +47,7 @@ TEST(PostgresStore, PoolOfOneServesManyThreads) {
   ASSERT_TRUE(s.ok()) << s.error().ToString();
   ASSERT_TRUE((*s)->Migrate().ok());
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
