@@ -105,8 +105,18 @@ Error PgConnection::Failure(const PGresult* res) {
 
 Result<PgResult> PgConnection::Exec(const char* sql, const PgParams& params) {
   std::vector<const char*> values = params.Pointers();
-  PgResult res(PQexecParams(conn_, sql, params.size(), nullptr, values.data(), nullptr, nullptr,
-                            /*resultFormat=*/0));
+  auto it = prepared_.find(sql);
+  if (it == prepared_.end() && prepared_.size() < kMaxPrepared) {
+    std::string name = "ecrn_" + std::to_string(prepared_.size());
+    PgResult prep(PQprepare(conn_, name.c_str(), sql, params.size(), nullptr));
+    if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) return Failure(prep.get());
+    it = prepared_.emplace(sql, std::move(name)).first;
+  }
+  PgResult res(it != prepared_.end()
+                   ? PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(),
+                                    nullptr, nullptr, /*resultFormat=*/0)
+                   : PQexecParams(conn_, sql, params.size(), nullptr, values.data(), nullptr,
+                                  nullptr, /*resultFormat=*/0));
   ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
     sqlstate_.clear();
@@ -176,7 +186,11 @@ Result<std::unique_ptr<PgConnection>> PgPool::Connect() const {
   }
   PQsetNoticeProcessor(raw, IgnoreNotice, nullptr);
   // Acknowledged means durable: a commit returns only once it is flushed.
-  ECRN_TRY(conn->ExecScript("SET synchronous_commit = on; SET client_min_messages = warning"));
+  ECRN_TRY(
+      conn->ExecScript("SET synchronous_commit = on; SET client_min_messages = warning; "
+                       // Prepared statements save parsing; each
+                       // execution is still planned for its values.
+                       "SET plan_cache_mode = force_custom_plan"));
   return conn;
 }
 

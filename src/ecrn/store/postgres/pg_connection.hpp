@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <libpq-fe.h>
@@ -65,13 +66,13 @@ class PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  // Runs one parameterised statement. OK when the server answered with
-  // success (rows or a command status); otherwise an Error whose code comes
-  // from the SQLSTATE (unique violation → kAlreadyExists, foreign key or bad
-  // data → kInvalidArgument, connection loss or deadlock → kUnavailable, else
-  // kInternal), with a
-  // client-safe message and the server's text in detail. After a failure,
-  // sqlstate() and constraint() describe it.
+  // Runs one parameterised statement, as a prepared statement: the first
+  // use of a SQL text on this connection prepares it (PQprepare), later uses
+  // only execute it (up to kMaxPrepared texts; beyond that, unprepared). OK when the server
+  // answered with success (rows or a command status); otherwise an Error whose code comes from the
+  // SQLSTATE (unique violation → kAlreadyExists, foreign key or bad data → kInvalidArgument,
+  // connection loss or deadlock → kUnavailable, else kInternal), with a client-safe message and the
+  // server's text in detail. After a failure, sqlstate() and constraint() describe it.
   Result<PgResult> Exec(const char* sql, const PgParams& params = {});
   // Runs plain SQL (several statements allowed, no parameters).
   Result<void> ExecScript(const char* sql);
@@ -87,7 +88,9 @@ class PgConnection {
 
  private:
   Error Failure(const PGresult* res);
+  static constexpr size_t kMaxPrepared = 256;
   PGconn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text → statement name
   std::string sqlstate_;
   std::string constraint_;
 };
