@@ -251,7 +251,17 @@ void Server::Impl::Stop() {
     grace_timer.async_wait([this](const error_code& e) {
       if (e) return;
       Log(LogLevel::kWarning, "shutdown grace period over: closing remaining connections");
-      ioc.stop();
+      // Close the sockets rather than stop the io_context: each connection's
+      // coroutine then fails its next read or write and finishes (and
+      // unregisters) while the server is still alive, and Run returns when
+      // the last one has. Stopping the io_context instead would leave frames
+      // to be destroyed with it, after the members they use.
+      std::lock_guard lock(mu);
+      for (auto& [raw, weak] : connections) {
+        auto conn = weak.lock();
+        if (!conn) continue;
+        asio::post(conn->stream.get_executor(), [conn] { conn->stream.close(); });
+      }
     });
   });
   std::lock_guard lock(mu);

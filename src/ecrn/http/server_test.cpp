@@ -124,6 +124,29 @@ TEST(ServerTest, StopLetsTheInFlightRequestFinish) {
   EXPECT_TRUE(running.WaitStopped(5s));
 }
 
+TEST(ServerTest, StopAfterTheGracePeriodClosesBusyConnectionsAndReturns) {
+  std::atomic<bool> started{false};
+  Router router;
+  router.Add("GET", "/stuck", [&](const RouteContext&) {
+    started = true;
+    std::this_thread::sleep_for(1500ms);  // longer than the grace period
+    return MakeResponse(200, "text/plain", "late");
+  });
+  ServerOptions options;
+  options.shutdown_grace = 200ms;
+  {
+    RunningServer running(router, options);
+    Client client(running.port());
+    ASSERT_TRUE(client.connected());
+    client.Send("GET /stuck HTTP/1.1\r\nHost: x\r\n\r\n");
+    while (!started) std::this_thread::sleep_for(5ms);
+    running.server().Stop();
+    // The connection is cut after the grace period, without the late answer.
+    EXPECT_EQ(client.ReadAll().find("late"), std::string::npos);
+    EXPECT_TRUE(running.WaitStopped(5s));
+  }  // destroying the server after a cut-off must be clean (ASan checks it)
+}
+
 TEST(ServerTest, IdleConnectionsAreClosedAfterTheTimeout) {
   Router router;
   ServerOptions options;
