@@ -1,6 +1,7 @@
 // Administration commands: db migrate, org, user, channel, apikey.
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cstdlib>
 #include <iostream>
 
@@ -255,7 +256,7 @@ void AddApiKey(CLI::App& app, Context& ctx) {
   create->add_option("--user", a->user, "Username or id")->required();
   create->add_flag("--read-only", a->read_only, "The key may only read");
   create->add_option("--expires-days", a->expires_days, "Expire after this many days (0: never)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 36500));
   RunWithDatabase(create, ctx, [a](store::Store& s) {
     auto u = s.FindUser(a->user);
     if (!u) return Fail(u.error());
@@ -290,7 +291,8 @@ void AddApiKey(CLI::App& app, Context& ctx) {
       }
     } else if (!which->empty() && std::all_of(which->begin(), which->end(),
                                               [](char ch) { return ch >= '0' && ch <= '9'; })) {
-      key_id = std::stoll(*which);
+      auto [end, ec] = std::from_chars(which->data(), which->data() + which->size(), key_id);
+      if (ec != std::errc() || end != which->data() + which->size()) key_id = 0;
     }
     if (key_id == 0) return Fail("no such API key", kExitFailed);
     auto r = s.RevokeApiKey(key_id);

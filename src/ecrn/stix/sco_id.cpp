@@ -189,7 +189,11 @@ void Append(std::string& out, const json::value& v) {
 // Of several hashes, one contributes to the id: MD5, SHA-1, SHA-256,
 // SHA-512 in that order of preference, else the first in sorted order.
 json::value OneHash(const json::value& hashes) {
-  if (!hashes.is_object() || hashes.get_object().empty()) return hashes;
+  // Copied into default storage: the source may live in a document's arena,
+  // which must not be allocated from on this (possibly helper) thread.
+  if (!hashes.is_object() || hashes.get_object().empty()) {
+    return json::value(hashes, json::storage_ptr{});
+  }
   const auto& h = hashes.get_object();
   for (Sv alg : {Sv("MD5"), Sv("SHA-1"), Sv("SHA-256"), Sv("SHA-512")}) {
     if (auto it = h.find(alg); it != h.end()) {

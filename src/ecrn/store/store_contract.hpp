@@ -793,6 +793,35 @@ TEST_P(StoreContract, CountObjects) {
   EXPECT_EQ(Count(c2 + 1000), 0);
 }
 
+TEST_P(StoreContract, UnsetFieldsGetTheSameDefaults) {
+  Channel c;
+  c.name = "no-tlp";
+  c.created = kT0;
+  auto id = store_->AddChannel(c);
+  ASSERT_TRUE(id.ok()) << id.error().ToString();
+  auto channel = store_->FindChannel("no-tlp");
+  ASSERT_TRUE(channel.ok());
+  EXPECT_EQ(channel->default_tlp, "amber");
+  NewObject o = Indicator("plain");
+  o.spec_version.clear();
+  Insert(*id, {o}, kT0);
+  auto rows = Query({});
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].spec_version, "2.1");
+
+  Organisation twin;
+  twin.name = "twin";
+  twin.kind = "cert";
+  twin.country = "TL";
+  twin.identity_id = "identity--same";
+  ASSERT_TRUE(store_->AddOrganisation(twin).ok());
+  twin.name = "other name";
+  auto dup = store_->AddOrganisation(twin);
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_THAT(dup.error().message, HasSubstr("identity--same"));
+}
+
 TEST_P(StoreContract, FailedBatchLeavesNothingBehind) {
   int64_t org = AddOrg("A");
   int64_t alice = AddUser(org, "alice");
@@ -804,6 +833,7 @@ TEST_P(StoreContract, FailedBatchLeavesNothingBehind) {
   batch[3].red_recipients = {alice, alice + 1000};  // no such user: violates the FK
   auto r = store_->InsertObjects(ch, batch, kT0 + 10);
   ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kNotFound) << "a dangling reference is not-found";
   EXPECT_EQ(Count(), 1);
   EXPECT_THAT(*store_->FindObservable("domain-name", "1.example"), IsEmpty());
   EXPECT_THAT(Ids(Query({})), ElementsAre("indicator--0"));

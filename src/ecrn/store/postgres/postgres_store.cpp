@@ -577,7 +577,7 @@ class PostgresStore final : public Store {
       pending.push_back(i);
       stix_id.Text(o.stix_id);
       type.Text(o.type);
-      spec.Text(o.spec_version);
+      spec.Text(o.spec_version.empty() ? std::string_view("2.1") : o.spec_version);
       created.Int(o.created);
       modified.Int(o.modified);
       modified_text.Text(o.modified_text);
@@ -643,8 +643,8 @@ class PostgresStore final : public Store {
           "SELECT * FROM unnest($1::bigint[], $2::bigint[]) ON CONFLICT DO NOTHING",
           PgParams().Text(red_pk.Take()).Text(red_user.Take()));
       if (!res.ok()) {
-        return Explain(conn, std::move(res).error(), kForeignKeyViolation,
-                       ErrorCode::kInvalidArgument, "a RED recipient is not a known user");
+        return Explain(conn, std::move(res).error(), kForeignKeyViolation, ErrorCode::kNotFound,
+                       "a RED recipient is not a known user");
       }
     }
     return Ok();

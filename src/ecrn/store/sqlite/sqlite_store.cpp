@@ -131,8 +131,12 @@ class SqliteStore final : public Store {
                    .Bind(6, org.created)
                    .Run();
       if (!r) {
-        return WithMessage(std::move(r).error(),
-                           "an organisation named '" + org.name + "' already exists");
+        const bool identity =
+            r.error().detail.find("organisations.identity_id") != std::string::npos;
+        return WithMessage(
+            std::move(r).error(),
+            identity ? "an organisation with identity '" + org.identity_id + "' already exists"
+                     : "an organisation named '" + org.name + "' already exists");
       }
       return c.LastInsertRowid();
     });
@@ -244,7 +248,7 @@ class SqliteStore final : public Store {
                                                "default_tlp, created) VALUES (?,?,?,?)"));
       auto r = s->Bind(1, ch.name)
                    .Bind(2, ch.description)
-                   .Bind(3, ch.default_tlp)
+                   .Bind(3, ch.default_tlp.empty() ? std::string_view("amber") : ch.default_tlp)
                    .Bind(4, ch.created)
                    .Run();
       if (!r) {
