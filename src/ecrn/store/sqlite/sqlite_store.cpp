@@ -428,7 +428,9 @@ class SqliteStore final : public Store {
     sql += " ORDER BY o.date_added, o.pk LIMIT ?";
     add_int(static_cast<int64_t>(q.limit));
     return WithReader([&](Connection& c) -> Result<std::vector<StoredObject>> {
-      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(sql));
+      // The text varies with the filters and list lengths: not cached.
+      ECRN_ASSIGN_OR_RETURN(auto owned, c.PrepareOnce(sql));
+      Statement* s = owned.get();
       for (size_t i = 0; i < params.size(); ++i) {
         const int pos = static_cast<int>(i + 1);
         if (params[i].is_text) {
@@ -511,20 +513,32 @@ class SqliteStore final : public Store {
   auto WithReader(F&& body) -> decltype(body(std::declval<Connection&>())) {
     std::unique_ptr<Connection> conn;
     {
-      std::lock_guard lock(pool_mu_);
+      // At most kMaxReaders connections exist; callers beyond that wait.
+      std::unique_lock lock(pool_mu_);
+      pool_cv_.wait(lock, [&] { return !readers_.empty() || open_readers_ < kMaxReaders; });
       if (!readers_.empty()) {
         conn = std::move(readers_.back());
         readers_.pop_back();
+      } else {
+        ++open_readers_;
       }
     }
     if (!conn) {
       auto opened = Connection::Open(path_, false, options_.busy_timeout_ms);
-      if (!opened) return std::move(opened).error();
+      if (!opened) {
+        std::lock_guard lock(pool_mu_);
+        --open_readers_;
+        pool_cv_.notify_one();
+        return std::move(opened).error();
+      }
       conn = std::move(opened).value();
     }
     auto r = body(*conn);
-    std::lock_guard lock(pool_mu_);
-    if (readers_.size() < 8) readers_.push_back(std::move(conn));
+    {
+      std::lock_guard lock(pool_mu_);
+      readers_.push_back(std::move(conn));
+    }
+    pool_cv_.notify_one();
     return r;
   }
 
@@ -555,8 +569,11 @@ class SqliteStore final : public Store {
   StoreOptions options_;
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;
+  static constexpr int kMaxReaders = 8;
   std::mutex pool_mu_;
-  std::vector<std::unique_ptr<Connection>> readers_;
+  std::condition_variable pool_cv_;
+  std::vector<std::unique_ptr<Connection>> readers_;  // idle; guarded by pool_mu_
+  int open_readers_ = 0;                              // guarded by pool_mu_
 };
 
 }  // namespace
