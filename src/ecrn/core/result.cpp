@@ -4,34 +4,56 @@ namespace ecrn {
 
 int ErrorHttpStatus(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kAlreadyExists: return 409;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kTooLarge: return 413;
-    case ErrorCode::kUnsupportedMedia: return 415;
-    case ErrorCode::kNotAcceptable: return 406;
-    case ErrorCode::kConflict: return 409;
-    case ErrorCode::kUnavailable: return 503;
-    case ErrorCode::kInternal: return 500;
+    case ErrorCode::kInvalidArgument:
+      return 400;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+      return 409;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kTooLarge:
+      return 413;
+    case ErrorCode::kUnsupportedMedia:
+      return 415;
+    case ErrorCode::kNotAcceptable:
+      return 406;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
   }
   return 500;
 }
 
 std::string_view ErrorCodeName(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "invalid-argument";
-    case ErrorCode::kNotFound: return "not-found";
-    case ErrorCode::kAlreadyExists: return "already-exists";
-    case ErrorCode::kPermissionDenied: return "permission-denied";
-    case ErrorCode::kUnauthenticated: return "unauthenticated";
-    case ErrorCode::kTooLarge: return "too-large";
-    case ErrorCode::kUnsupportedMedia: return "unsupported-media-type";
-    case ErrorCode::kNotAcceptable: return "not-acceptable";
-    case ErrorCode::kConflict: return "conflict";
-    case ErrorCode::kUnavailable: return "unavailable";
-    case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kInvalidArgument:
+      return "invalid-argument";
+    case ErrorCode::kNotFound:
+      return "not-found";
+    case ErrorCode::kAlreadyExists:
+      return "already-exists";
+    case ErrorCode::kPermissionDenied:
+      return "permission-denied";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kTooLarge:
+      return "too-large";
+    case ErrorCode::kUnsupportedMedia:
+      return "unsupported-media-type";
+    case ErrorCode::kNotAcceptable:
+      return "not-acceptable";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

@@ -12,17 +12,17 @@ namespace ecrn {
 
 // What kind of failure this is. One table (ErrorHttpStatus) maps codes to HTTP.
 enum class ErrorCode {
-  kInvalidArgument,    // the caller's input is malformed or breaks a rule
-  kNotFound,           // no such thing, or the caller may not know it exists
-  kAlreadyExists,      // a unique name or key is taken
-  kPermissionDenied,   // authenticated but not allowed
-  kUnauthenticated,    // no or bad credentials
-  kTooLarge,           // a body, bundle, page or depth limit was exceeded
-  kUnsupportedMedia,   // the content type is not one we accept
-  kNotAcceptable,      // we cannot produce the media type asked for
-  kConflict,           // the request conflicts with the current state
-  kUnavailable,        // a dependency (database) is down or busy; retry later
-  kInternal,           // a bug or an unexpected environment failure
+  kInvalidArgument,   // the caller's input is malformed or breaks a rule
+  kNotFound,          // no such thing, or the caller may not know it exists
+  kAlreadyExists,     // a unique name or key is taken
+  kPermissionDenied,  // authenticated but not allowed
+  kUnauthenticated,   // no or bad credentials
+  kTooLarge,          // a body, bundle, page or depth limit was exceeded
+  kUnsupportedMedia,  // the content type is not one we accept
+  kNotAcceptable,     // we cannot produce the media type asked for
+  kConflict,          // the request conflicts with the current state
+  kUnavailable,       // a dependency (database) is down or busy; retry later
+  kInternal,          // a bug or an unexpected environment failure
 };
 
 // The HTTP status for a code (400, 404, 409, 403, 401, 413, 415, 406, 409, 503, 500).
@@ -54,7 +54,7 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT implicit
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT implicit
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT implicit
 
   bool ok() const { return v_.index() == 0; }
@@ -120,12 +120,12 @@ inline Result<void> Ok() { return {}; }
 // Propagates an error from an expression returning Result<...>.
 #define ECRN_CONCAT_INNER(a, b) a##b
 #define ECRN_CONCAT(a, b) ECRN_CONCAT_INNER(a, b)
-#define ECRN_TRY(expr)                            \
-  do {                                            \
-    auto ecrn_try_r_ = (expr);                    \
-    if (!ecrn_try_r_.ok()) {                      \
-      return std::move(ecrn_try_r_).error();      \
-    }                                             \
+#define ECRN_TRY(expr)                       \
+  do {                                       \
+    auto ecrn_try_r_ = (expr);               \
+    if (!ecrn_try_r_.ok()) {                 \
+      return std::move(ecrn_try_r_).error(); \
+    }                                        \
   } while (false)
 #define ECRN_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                               \

@@ -1,10 +1,10 @@
 #include "ecrn/core/uuid.hpp"
 
-#include <openssl/evp.h>
-#include <sodium.h>
-
 #include <array>
 #include <cstdint>
+
+#include <openssl/evp.h>
+#include <sodium.h>
 
 namespace ecrn {
 namespace {

@@ -30,22 +30,32 @@ constexpr std::array<MarkingId, 9> kMarkings = {{
 
 std::string_view TlpToken(Tlp tlp) {
   switch (tlp) {
-    case Tlp::kClear: return "clear";
-    case Tlp::kGreen: return "green";
-    case Tlp::kAmber: return "amber";
-    case Tlp::kAmberStrict: return "amber+strict";
-    case Tlp::kRed: return "red";
+    case Tlp::kClear:
+      return "clear";
+    case Tlp::kGreen:
+      return "green";
+    case Tlp::kAmber:
+      return "amber";
+    case Tlp::kAmberStrict:
+      return "amber+strict";
+    case Tlp::kRed:
+      return "red";
   }
   return "amber";
 }
 
 std::string_view TlpLabel(Tlp tlp) {
   switch (tlp) {
-    case Tlp::kClear: return "TLP:CLEAR";
-    case Tlp::kGreen: return "TLP:GREEN";
-    case Tlp::kAmber: return "TLP:AMBER";
-    case Tlp::kAmberStrict: return "TLP:AMBER+STRICT";
-    case Tlp::kRed: return "TLP:RED";
+    case Tlp::kClear:
+      return "TLP:CLEAR";
+    case Tlp::kGreen:
+      return "TLP:GREEN";
+    case Tlp::kAmber:
+      return "TLP:AMBER";
+    case Tlp::kAmberStrict:
+      return "TLP:AMBER+STRICT";
+    case Tlp::kRed:
+      return "TLP:RED";
   }
   return "TLP:AMBER";
 }

@@ -16,8 +16,9 @@ enum class Severity { kError, kWarning };
 struct Finding {
   Severity severity = Severity::kError;
   std::string object_id;  // the object's id as given ("" when it has none)
-  std::string property;   // the property at fault, as a path ("created", "kill_chain_phases[0].phase_name")
-  std::string message;    // what is wrong, for people
+  std::string
+      property;  // the property at fault, as a path ("created", "kill_chain_phases[0].phase_name")
+  std::string message;  // what is wrong, for people
 };
 
 struct ValidationOptions {

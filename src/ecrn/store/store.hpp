@@ -19,8 +19,9 @@
 namespace ecrn::store {
 
 // Organisation kinds (DESIGN.md tokens).
-inline constexpr std::string_view kOrgKinds[] = {"election-commission", "civil-society", "industry",
-                                                 "cert", "isac", "law-enforcement", "coordinator"};
+inline constexpr std::string_view kOrgKinds[] = {
+    "election-commission", "civil-society", "industry", "cert", "isac",
+    "law-enforcement",     "coordinator"};
 // User roles.
 inline constexpr std::string_view kRoles[] = {"network-admin", "org-admin", "analyst", "liaison",
                                               "viewer"};
@@ -48,8 +49,8 @@ struct User {
 struct ApiKey {
   int64_t id = 0;
   int64_t user_id = 0;
-  std::string prefix;      // the public first characters, to find the row
-  std::string key_hash;    // hash of the whole key; the key itself is never stored
+  std::string prefix;    // the public first characters, to find the row
+  std::string key_hash;  // hash of the whole key; the key itself is never stored
   bool read_only = false;
   std::optional<Micros> expires;
   bool revoked = false;
@@ -86,7 +87,7 @@ struct NewObject {
   std::string type;
   std::string spec_version;  // "2.1" when absent in the JSON
   Micros created = 0;
-  Micros modified = 0;  // version key; for objects without "modified" (SCOs) = created or 0
+  Micros modified = 0;        // version key; for objects without "modified" (SCOs) = created or 0
   std::string modified_text;  // the version as given, "" when the object has no modified
   std::string created_by;     // created_by_ref or ""
   std::string tlp;            // TLP token of the object's markings, "" when unmarked
@@ -118,8 +119,8 @@ struct ObjectQuery {
   std::optional<int64_t> channel_id;
   std::vector<std::string> types;
   std::vector<std::string> ids;
-  std::optional<Micros> added_after;   // date_added > this
-  std::optional<Micros> added_until;   // date_added <= this
+  std::optional<Micros> added_after;     // date_added > this
+  std::optional<Micros> added_until;     // date_added <= this
   std::optional<Micros> modified_since;  // modified >= this
   std::optional<std::string> created_by;
   std::vector<std::string> tlps;
