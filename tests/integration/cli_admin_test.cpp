@@ -67,6 +67,13 @@ TEST_F(CliAdmin, AddPrintsIdsAndListShowsThem) {
       0);
 }
 
+TEST_F(CliAdmin, NewSqliteDatabaseIsInWalModeWithLargePages) {
+  ASSERT_EQ(Ecrn({"db", "migrate"}).exit_code, 0);
+  auto pragmas = ecrn::testing::Run({"sqlite3", db_, "PRAGMA journal_mode; PRAGMA page_size;"});
+  ASSERT_EQ(pragmas.exit_code, 0) << pragmas.err;
+  EXPECT_EQ(pragmas.out, "wal\n16384\n");
+}
+
 TEST_F(CliAdmin, BadInputIsRefusedClearly) {
   auto kind = Ecrn({"org", "add", "--name", "X", "--kind", "bank", "--country", "TL"});
   EXPECT_EQ(kind.exit_code, 2);
