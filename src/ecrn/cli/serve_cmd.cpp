@@ -80,7 +80,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   http::Router router(log);
   http::AddServiceRoutes(router, store, log);
   http::AddTaxiiRoutes(router, store, auth, clock, *paging_secret, {}, log);
-  http::AddRestRoutes(router, store, auth, clock, log);
+  http::AddRestRoutes(router, store, auth, clock, *paging_secret, log);
 
   http::ServerOptions options;
   options.listen = *listen;
