@@ -23,5 +23,8 @@ export default defineConfig({
     setupFiles: ['./src/test-setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
+    unstubGlobals: true,
+    // The machine is shared: generous limits so a slow run is not a failure.
+    testTimeout: 30_000,
   },
 });
