@@ -21,7 +21,11 @@ export function LanguageSwitch() {
   return (
     <div className="lang-switch">
       <label htmlFor="lang-select">{t('nav.language')}</label>
-      <select id="lang-select" value={lang} onChange={(e) => isLang(e.target.value) && setLang(e.target.value)}>
+      <select
+        id="lang-select"
+        value={lang}
+        onChange={(e) => isLang(e.target.value) && setLang(e.target.value)}
+      >
         {languages.map((l) => (
           <option key={l} value={l} lang={l}>
             {t(kLanguageNames[l])}

@@ -6,9 +6,7 @@ import { ApiError, api, setCsrfToken } from './api';
 import type { SessionInfo, User } from './api';
 
 export type SessionState =
-  | { status: 'loading' }
-  | { status: 'anonymous' }
-  | { status: 'signed-in'; user: User };
+  { status: 'loading' } | { status: 'anonymous' } | { status: 'signed-in'; user: User };
 
 export interface Session {
   state: SessionState;

@@ -103,7 +103,10 @@ describe('helpers', () => {
         'indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d\n nonsense, malware--1f0c5b3e-4f8e-4a53-9c43-2f6e0a1f7d11 indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d',
       ),
     ).toEqual({
-      ids: ['indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d', 'malware--1f0c5b3e-4f8e-4a53-9c43-2f6e0a1f7d11'],
+      ids: [
+        'indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d',
+        'malware--1f0c5b3e-4f8e-4a53-9c43-2f6e0a1f7d11',
+      ],
       invalid: ['nonsense'],
     });
     expect(isStixId('Indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d')).toBe(false);
@@ -112,7 +115,16 @@ describe('helpers', () => {
   it('accepts only absolute http(s) URLs as links', () => {
     expect(safeHttpUrl('https://cert.example/a?b=1')).toBe('https://cert.example/a?b=1');
     expect(safeHttpUrl('http://cert.example')).toBe('http://cert.example/');
-    for (const bad of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,x', '/relative', '//host/x', 'ftp://x', 42, null]) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,x',
+      '/relative',
+      '//host/x',
+      'ftp://x',
+      42,
+      null,
+    ]) {
       expect(safeHttpUrl(bad)).toBeNull();
     }
   });

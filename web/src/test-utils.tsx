@@ -39,7 +39,8 @@ export function mockFetch(routes: Route[]): RecordedCall[] {
       const method = (init?.method ?? 'GET').toUpperCase();
       const path = String(input);
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries((init?.headers ?? {}) as Record<string, string>)) headers[k.toLowerCase()] = v;
+      for (const [k, v] of Object.entries((init?.headers ?? {}) as Record<string, string>))
+        headers[k.toLowerCase()] = v;
       const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
       const call = { method, path, headers, body };
       calls.push(call);
@@ -103,7 +104,11 @@ export const kUser = {
 };
 
 export function sessionRoute(user = kUser, csrf = 'csrf-token-1'): Route {
-  return { method: 'GET', path: '/api/v1/session', reply: () => ({ status: 200, body: { user, csrf_token: csrf } }) };
+  return {
+    method: 'GET',
+    path: '/api/v1/session',
+    reply: () => ({ status: 200, body: { user, csrf_token: csrf } }),
+  };
 }
 
 export const anonymousRoute: Route = {

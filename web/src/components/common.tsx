@@ -6,7 +6,7 @@ import type { ReactNode } from 'react';
 import { ApiError } from '../api';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/i18n';
-import { isTlpLevel } from '../stix';
+import { isTlpLevel, kTlpLevels } from '../stix';
 import type { TlpLevel } from '../stix';
 import { useSession } from '../session';
 
@@ -53,7 +53,10 @@ const kErrorMessages: Record<string, MessageKey> = {
 
 // The user-facing text for a failure: a translated sentence for known
 // codes and statuses; for other failures a generic one with the status.
-export function errorText(t: (key: MessageKey, values?: Record<string, string | number>) => string, error: unknown): string {
+export function errorText(
+  t: (key: MessageKey, values?: Record<string, string | number>) => string,
+  error: unknown,
+): string {
   if (error instanceof ApiError) {
     if (error.status === 429) return t('error.rateLimited');
     const key = kErrorMessages[error.code];
@@ -96,9 +99,7 @@ export function PageHeading({ children, title }: { children: ReactNode; title: s
 }
 
 export type Loaded<T> =
-  | { status: 'loading' }
-  | { status: 'error'; error: unknown }
-  | { status: 'ok'; data: T };
+  { status: 'loading' } | { status: 'error'; error: unknown } | { status: 'ok'; data: T };
 
 // Runs `load` when `key` changes (and on reload()); a 401 ends the session.
 export function useLoad<T>(load: () => Promise<T>, key: string): [Loaded<T>, () => void] {
@@ -132,5 +133,69 @@ export function Loading() {
     <p className="muted" role="status">
       {t('common.loading')}
     </p>
+  );
+}
+
+// Shows "loading", the error, or `children(data)` for a Loaded value.
+export function LoadState<T>({ state, children }: { state: Loaded<T>; children: (data: T) => ReactNode }) {
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error') return <ErrorMessage error={state.error} />;
+  return <>{children(state.data)}</>;
+}
+
+// A table with a header row; cells are React nodes (text from shared
+// content stays text). The first cell of each row is its row header.
+export function DataTable({
+  label,
+  columns,
+  rows,
+}: {
+  label: string;
+  columns: string[];
+  rows: { key: string | number; cells: ReactNode[] }[];
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption className="visually-hidden">{label}</caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th scope="col" key={c}>
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              {row.cells.map((cell, i) =>
+                i === 0 ? (
+                  <th scope="row" key={i}>
+                    {cell}
+                  </th>
+                ) : (
+                  <td key={i}>{cell}</td>
+                ),
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+// The <option>s of a TLP select, labelled as TLP 2.0 writes them.
+export function TlpOptions() {
+  return (
+    <>
+      {kTlpLevels.map((level) => (
+        <option key={level} value={level}>
+          TLP:{level.toUpperCase()}
+        </option>
+      ))}
+    </>
   );
 }

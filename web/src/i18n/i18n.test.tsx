@@ -3,7 +3,16 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { LanguageSwitch } from '../App';
 import { en } from './en';
-import { I18nProvider, catalogs, formatDateTime, interpolate, kLangStorageKey, languages, translate, useI18n } from './i18n';
+import {
+  I18nProvider,
+  catalogs,
+  formatDateTime,
+  interpolate,
+  kLangStorageKey,
+  languages,
+  translate,
+  useI18n,
+} from './i18n';
 import type { Lang } from './i18n';
 
 function placeholders(s: string): string[] {
@@ -24,7 +33,9 @@ describe('catalogues', () => {
   it.each(languages)('%s keeps the placeholders of each English message', (lang: Lang) => {
     const catalog = catalogs[lang] as Record<string, string>;
     const wrong = enKeys.filter(
-      (k) => JSON.stringify(placeholders(catalog[k] ?? '')) !== JSON.stringify(placeholders(en[k as keyof typeof en])),
+      (k) =>
+        JSON.stringify(placeholders(catalog[k] ?? '')) !==
+        JSON.stringify(placeholders(en[k as keyof typeof en])),
     );
     expect(wrong).toEqual([]);
   });
@@ -33,7 +44,15 @@ describe('catalogues', () => {
     const same = enKeys.filter((k) => catalogs.uk[k as keyof typeof en] === en[k as keyof typeof en]);
     // Only language-neutral strings may be identical (names, TLP, formats).
     expect(same.sort()).toEqual(
-      ['app.name', 'language.en', 'language.uk', 'object.raw', 'object.tlp', 'search.tlp', 'submit.recipientLabel'].sort(),
+      [
+        'app.name',
+        'language.en',
+        'language.uk',
+        'object.raw',
+        'object.tlp',
+        'search.tlp',
+        'submit.recipientLabel',
+      ].sort(),
     );
   });
 });

@@ -48,7 +48,7 @@ function storedLang(): Lang | null {
 export function initialLang(): Lang {
   const stored = storedLang();
   if (stored) return stored;
-  const preferred = typeof navigator !== 'undefined' ? navigator.languages ?? [navigator.language] : [];
+  const preferred = typeof navigator !== 'undefined' ? (navigator.languages ?? [navigator.language]) : [];
   for (const tag of preferred) {
     const base = tag?.toLowerCase().split('-')[0];
     if (isLang(base)) return base;

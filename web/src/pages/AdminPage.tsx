@@ -5,10 +5,18 @@ import { useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { api } from '../api';
 import type { AdminUser, Channel, Items, Membership, Org } from '../api';
-import { ErrorMessage, Loading, PageHeading, TlpBadge, useLoad } from '../components/common';
+import {
+  DataTable,
+  ErrorMessage,
+  LoadState,
+  PageHeading,
+  TlpBadge,
+  TlpOptions,
+  useLoad,
+} from '../components/common';
+import { ChoiceField, Field, TextField } from '../components/fields';
 import { useI18n } from '../i18n/i18n';
 import { useUser } from '../session';
-import { kTlpLevels } from '../stix';
 
 export const kOrgKinds = [
   'election-commission',
@@ -43,15 +51,6 @@ function useWrite(onDone: () => void) {
   return { ...state, run };
 }
 
-function Field({ id, label, children }: { id: string; label: string; children: ReactNode }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children}
-    </div>
-  );
-}
-
 function WriteStatus({ error, done }: { error: unknown; done: boolean }) {
   const { t } = useI18n();
   return (
@@ -61,6 +60,36 @@ function WriteStatus({ error, done }: { error: unknown; done: boolean }) {
         {done ? t('admin.saved') : ''}
       </p>
     </>
+  );
+}
+
+// A form that adds something: a heading, its fields, the submit button and
+// the outcome.
+function AddForm({
+  id,
+  title,
+  write,
+  onSubmit,
+  children,
+}: {
+  id: string;
+  title: string;
+  write: { busy: boolean; error: unknown; done: boolean };
+  onSubmit: (e: FormEvent) => void;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  return (
+    <form onSubmit={onSubmit} className="form inline-form" aria-labelledby={id}>
+      <h3 id={id}>{title}</h3>
+      {children}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={write.busy}>
+          {t('admin.add')}
+        </button>
+      </div>
+      <WriteStatus error={write.error} done={write.done} />
+    </form>
   );
 }
 
@@ -79,68 +108,47 @@ function Organisations({ canAdd }: { canAdd: boolean }) {
   return (
     <section aria-labelledby="orgs-heading" className="panel">
       <h2 id="orgs-heading">{t('admin.orgs')}</h2>
-      {orgs.status === 'loading' && <Loading />}
-      {orgs.status === 'error' && <ErrorMessage error={orgs.error} />}
-      {orgs.status === 'ok' && (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t('admin.orgs')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.name')}</th>
-                <th scope="col">{t('admin.kind')}</th>
-                <th scope="col">{t('admin.country')}</th>
-                <th scope="col">{t('admin.region')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {orgs.data.items.map((o) => (
-                <tr key={o.id}>
-                  <td>{o.name}</td>
-                  <td>{o.kind}</td>
-                  <td>{o.country}</td>
-                  <td>{o.region}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadState state={orgs}>
+        {(data) => (
+          <DataTable
+            label={t('admin.orgs')}
+            columns={[t('admin.name'), t('admin.kind'), t('admin.country'), t('admin.region')]}
+            rows={data.items.map((o) => ({ key: o.id, cells: [o.name, o.kind, o.country, o.region] }))}
+          />
+        )}
+      </LoadState>
       {canAdd && (
-        <form onSubmit={onSubmit} className="form inline-form" aria-labelledby="org-add-heading">
-          <h3 id="org-add-heading">{t('admin.addOrg')}</h3>
-          <Field id="org-name" label={t('admin.name')}>
-            <input id="org-name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-          </Field>
-          <Field id="org-kind" label={t('admin.kind')}>
-            <select id="org-kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value })}>
-              {kOrgKinds.map((k) => (
-                <option key={k} value={k}>
-                  {k}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="org-country" label={t('admin.country')}>
-            <input
-              id="org-country"
-              required
-              pattern="[A-Za-z]{2}"
-              maxLength={2}
-              value={form.country}
-              onChange={(e) => setForm({ ...form, country: e.target.value })}
-            />
-          </Field>
-          <Field id="org-region" label={t('admin.region')}>
-            <input id="org-region" value={form.region} onChange={(e) => setForm({ ...form, region: e.target.value })} />
-          </Field>
-          <div className="actions">
-            <button type="submit" className="primary" disabled={write.busy}>
-              {t('admin.add')}
-            </button>
-          </div>
-          <WriteStatus error={write.error} done={write.done} />
-        </form>
+        <AddForm id="org-add-heading" title={t('admin.addOrg')} write={write} onSubmit={onSubmit}>
+          <TextField
+            id="org-name"
+            label={t('admin.name')}
+            required
+            value={form.name}
+            onChange={(name) => setForm({ ...form, name })}
+          />
+          <ChoiceField
+            id="org-kind"
+            label={t('admin.kind')}
+            value={form.kind}
+            options={kOrgKinds}
+            onChange={(kind) => setForm({ ...form, kind })}
+          />
+          <TextField
+            id="org-country"
+            label={t('admin.country')}
+            required
+            pattern="[A-Za-z]{2}"
+            maxLength={2}
+            value={form.country}
+            onChange={(country) => setForm({ ...form, country })}
+          />
+          <TextField
+            id="org-region"
+            label={t('admin.region')}
+            value={form.region}
+            onChange={(region) => setForm({ ...form, region })}
+          />
+        </AddForm>
       )}
     </section>
   );
@@ -166,38 +174,25 @@ function Users({ networkAdmin }: { networkAdmin: boolean }) {
   return (
     <section aria-labelledby="users-heading" className="panel">
       <h2 id="users-heading">{t('admin.users')}</h2>
-      {users.status === 'loading' && <Loading />}
-      {users.status === 'error' && <ErrorMessage error={users.error} />}
-      {users.status === 'ok' && (
-        <div className="table-wrap">
-          <table>
-            <caption className="visually-hidden">{t('admin.users')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.username')}</th>
-                <th scope="col">{t('admin.role')}</th>
-                <th scope="col">{t('admin.org')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.items.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    {u.username}
-                    {u.disabled ? ` (${t('admin.disabled')})` : ''}
-                  </td>
-                  <td>{u.role}</td>
-                  <td>{u.org.name}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <form onSubmit={onSubmit} className="form inline-form" aria-labelledby="user-add-heading">
-        <h3 id="user-add-heading">{t('admin.addUser')}</h3>
+      <LoadState state={users}>
+        {(data) => (
+          <DataTable
+            label={t('admin.users')}
+            columns={[t('admin.username'), t('admin.role'), t('admin.org')]}
+            rows={data.items.map((u) => ({
+              key: u.id,
+              cells: [u.disabled ? `${u.username} (${t('admin.disabled')})` : u.username, u.role, u.org.name],
+            }))}
+          />
+        )}
+      </LoadState>
+      <AddForm id="user-add-heading" title={t('admin.addUser')} write={write} onSubmit={onSubmit}>
         <Field id="user-org" label={t('admin.org')}>
-          <select id="user-org" value={form.org} onChange={(e) => setForm({ ...form, org: Number(e.target.value) })}>
+          <select
+            id="user-org"
+            value={form.org}
+            onChange={(e) => setForm({ ...form, org: Number(e.target.value) })}
+          >
             {orgs.status === 'ok' &&
               orgs.data.items.map((o) => (
                 <option key={o.id} value={o.id}>
@@ -206,46 +201,36 @@ function Users({ networkAdmin }: { networkAdmin: boolean }) {
               ))}
           </select>
         </Field>
-        <Field id="user-name" label={t('admin.username')}>
-          <input
-            id="user-name"
-            required
-            autoComplete="off"
-            value={form.username}
-            onChange={(e) => setForm({ ...form, username: e.target.value })}
-          />
-        </Field>
-        <Field id="user-role" label={t('admin.role')}>
-          <select id="user-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value })}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="user-password" label={t('admin.password')}>
-          <input
-            id="user-password"
-            type="password"
-            required
-            minLength={12}
-            autoComplete="new-password"
-            aria-describedby="user-password-hint"
-            value={form.password}
-            onChange={(e) => setForm({ ...form, password: e.target.value })}
-          />
-        </Field>
+        <TextField
+          id="user-name"
+          label={t('admin.username')}
+          required
+          autoComplete="off"
+          value={form.username}
+          onChange={(username) => setForm({ ...form, username })}
+        />
+        <ChoiceField
+          id="user-role"
+          label={t('admin.role')}
+          value={form.role}
+          options={roles}
+          onChange={(role) => setForm({ ...form, role })}
+        />
+        <TextField
+          id="user-password"
+          label={t('admin.password')}
+          type="password"
+          required
+          minLength={12}
+          autoComplete="new-password"
+          aria-describedby="user-password-hint"
+          value={form.password}
+          onChange={(password) => setForm({ ...form, password })}
+        />
         <p id="user-password-hint" className="hint">
           {t('admin.passwordHint')}
         </p>
-        <div className="actions">
-          <button type="submit" className="primary" disabled={write.busy}>
-            {t('admin.add')}
-          </button>
-        </div>
-        <WriteStatus error={write.error} done={write.done} />
-      </form>
+      </AddForm>
     </section>
   );
 }
@@ -264,46 +249,34 @@ function Memberships({ channel, orgs }: { channel: Channel; orgs: Org[] }) {
   return (
     <div className="memberships">
       <h3 id={`members-${channel.id}`}>{t('admin.membersOf', { channel: channel.name })}</h3>
-      {members.status === 'loading' && <Loading />}
-      {members.status === 'error' && <ErrorMessage error={members.error} />}
-      {members.status === 'ok' && (
-        <div className="table-wrap">
-          <table aria-labelledby={`members-${channel.id}`}>
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.org')}</th>
-                <th scope="col">{t('admin.canRead')}</th>
-                <th scope="col">{t('admin.canWrite')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {members.data.items.map((m) => (
-                <tr key={m.org.id}>
-                  <th scope="row">{m.org.name}</th>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={t('admin.canReadFor', { org: m.org.name })}
-                      checked={m.can_read}
-                      disabled={write.busy}
-                      onChange={(e) => put(m.org.id, e.target.checked, m.can_write)}
-                    />
-                  </td>
-                  <td>
-                    <input
-                      type="checkbox"
-                      aria-label={t('admin.canWriteFor', { org: m.org.name })}
-                      checked={m.can_write}
-                      disabled={write.busy}
-                      onChange={(e) => put(m.org.id, m.can_read, e.target.checked)}
-                    />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <LoadState state={members}>
+        {(data) => (
+          <DataTable
+            label={t('admin.membersOf', { channel: channel.name })}
+            columns={[t('admin.org'), t('admin.canRead'), t('admin.canWrite')]}
+            rows={data.items.map((m) => ({
+              key: m.org.id,
+              cells: [
+                m.org.name,
+                <input
+                  type="checkbox"
+                  aria-label={t('admin.canReadFor', { org: m.org.name })}
+                  checked={m.can_read}
+                  disabled={write.busy}
+                  onChange={(e) => put(m.org.id, e.target.checked, m.can_write)}
+                />,
+                <input
+                  type="checkbox"
+                  aria-label={t('admin.canWriteFor', { org: m.org.name })}
+                  checked={m.can_write}
+                  disabled={write.busy}
+                  onChange={(e) => put(m.org.id, m.can_read, e.target.checked)}
+                />,
+              ],
+            }))}
+          />
+        )}
+      </LoadState>
       <form
         className="form inline-form"
         onSubmit={async (e) => {
@@ -376,60 +349,52 @@ function Channels() {
   return (
     <section aria-labelledby="channels-heading" className="panel">
       <h2 id="channels-heading">{t('admin.channels')}</h2>
-      {channels.status === 'loading' && <Loading />}
-      {channels.status === 'error' && <ErrorMessage error={channels.error} />}
-      {channels.status === 'ok' && (
-        <ul className="plain-list">
-          {channels.data.items.map((c) => (
-            <li key={c.id} className="channel-row">
-              <span>
-                <strong>{c.name}</strong> <TlpBadge tlp={c.default_tlp} />
-                {c.description && <span className="muted"> — {c.description}</span>}
-              </span>
-              <button
-                type="button"
-                aria-expanded={selected === c.id}
-                onClick={() => setSelected(selected === c.id ? null : c.id)}
-              >
-                {t('admin.manageMembers', { channel: c.name })}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <LoadState state={channels}>
+        {(data) => (
+          <ul className="plain-list">
+            {data.items.map((c) => (
+              <li key={c.id} className="channel-row">
+                <span>
+                  <strong>{c.name}</strong> <TlpBadge tlp={c.default_tlp} />
+                  {c.description && <span className="muted"> — {c.description}</span>}
+                </span>
+                <button
+                  type="button"
+                  aria-expanded={selected === c.id}
+                  onClick={() => setSelected(selected === c.id ? null : c.id)}
+                >
+                  {t('admin.manageMembers', { channel: c.name })}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </LoadState>
       {channel && <Memberships channel={channel} orgs={orgs.status === 'ok' ? orgs.data.items : []} />}
-      <form onSubmit={onSubmit} className="form inline-form" aria-labelledby="channel-add-heading">
-        <h3 id="channel-add-heading">{t('admin.addChannel')}</h3>
-        <Field id="channel-name" label={t('admin.name')}>
-          <input id="channel-name" required value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
-        </Field>
-        <Field id="channel-description" label={t('admin.description')}>
-          <input
-            id="channel-description"
-            value={form.description}
-            onChange={(e) => setForm({ ...form, description: e.target.value })}
-          />
-        </Field>
+      <AddForm id="channel-add-heading" title={t('admin.addChannel')} write={write} onSubmit={onSubmit}>
+        <TextField
+          id="channel-name"
+          label={t('admin.name')}
+          required
+          value={form.name}
+          onChange={(name) => setForm({ ...form, name })}
+        />
+        <TextField
+          id="channel-description"
+          label={t('admin.description')}
+          value={form.description}
+          onChange={(description) => setForm({ ...form, description })}
+        />
         <Field id="channel-tlp" label={t('admin.defaultTlp')}>
           <select
             id="channel-tlp"
             value={form.default_tlp}
             onChange={(e) => setForm({ ...form, default_tlp: e.target.value })}
           >
-            {kTlpLevels.map((l) => (
-              <option key={l} value={l}>
-                TLP:{l.toUpperCase()}
-              </option>
-            ))}
+            <TlpOptions />
           </select>
         </Field>
-        <div className="actions">
-          <button type="submit" className="primary" disabled={write.busy}>
-            {t('admin.add')}
-          </button>
-        </div>
-        <WriteStatus error={write.error} done={write.done} />
-      </form>
+      </AddForm>
     </section>
   );
 }

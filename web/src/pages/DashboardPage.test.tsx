@@ -1,6 +1,12 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { MockEventSource, installEventSource, mockFetch, renderWithProviders, sessionRoute } from '../test-utils';
+import {
+  MockEventSource,
+  installEventSource,
+  mockFetch,
+  renderWithProviders,
+  sessionRoute,
+} from '../test-utils';
 import { DashboardPage } from './DashboardPage';
 
 function item(n: number, extra: Record<string, unknown> = {}) {
@@ -45,7 +51,12 @@ describe('dashboard', () => {
     act(() => source.open());
     expect(screen.getByText(/Live: new items appear/)).toBeTruthy();
 
-    act(() => source.emit('object', JSON.stringify(item(3, { name: 'Fresh <b>one</b>', tlp: 'red', channel: { id: 1, name: 'Region' } }))));
+    act(() =>
+      source.emit(
+        'object',
+        JSON.stringify(item(3, { name: 'Fresh <b>one</b>', tlp: 'red', channel: { id: 1, name: 'Region' } })),
+      ),
+    );
     await waitFor(() => expect(names()).toEqual(['Fresh <b>one</b>', 'Item 2', 'Item 1']));
     expect(screen.getByTestId('live-region').textContent).toBe('New indicator in Region: Fresh <b>one</b>');
     expect(screen.getByTestId('live-region').getAttribute('aria-live')).toBe('polite');
@@ -91,7 +102,11 @@ describe('dashboard', () => {
   it('says so when nothing has been shared', async () => {
     mockFetch([
       sessionRoute(),
-      { method: 'GET', path: '/api/v1/objects?limit=50', reply: () => ({ status: 200, body: { items: [] } }) },
+      {
+        method: 'GET',
+        path: '/api/v1/objects?limit=50',
+        reply: () => ({ status: 200, body: { items: [] } }),
+      },
     ]);
     renderWithProviders(<DashboardPage />, { signedIn: true });
     expect(await screen.findByText('Nothing has been shared in your channels yet.')).toBeTruthy();

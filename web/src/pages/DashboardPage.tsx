@@ -40,7 +40,10 @@ export function prepend(items: ObjectSummary[], item: ObjectSummary, limit: numb
 
 export function DashboardPage() {
   const { t } = useI18n();
-  const [initial] = useLoad(() => api.get<ObjectPage>(`/api/v1/objects?limit=${kDashboardLimit}`), 'dashboard');
+  const [initial] = useLoad(
+    () => api.get<ObjectPage>(`/api/v1/objects?limit=${kDashboardLimit}`),
+    'dashboard',
+  );
   const [items, setItems] = useState<ObjectSummary[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const [stream, setStream] = useState<StreamStatus>('connecting');

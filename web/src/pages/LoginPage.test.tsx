@@ -42,7 +42,9 @@ describe('login', () => {
     const post = calls.find((c) => c.method === 'POST');
     expect(post?.body).toEqual({ username: 'ana', password: 'correct horse battery' });
     // The session's CSRF token goes with the next write (sign out).
-    const signOut = mockFetch([{ method: 'DELETE', path: '/api/v1/session', reply: () => ({ status: 204 }) }]);
+    const signOut = mockFetch([
+      { method: 'DELETE', path: '/api/v1/session', reply: () => ({ status: 204 }) },
+    ]);
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in to ECRN' })).toBeTruthy();
     expect(signOut).toHaveLength(1);
@@ -74,7 +76,9 @@ describe('login', () => {
 
     await user.type(totp, '999999');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('The authentication code is not correct.');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The authentication code is not correct.',
+    );
 
     await user.type(screen.getByLabelText('Authentication code'), '123456');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -90,26 +94,39 @@ describe('login', () => {
   it('says when the credentials are wrong', async () => {
     mockFetch([
       anonymousRoute,
-      { method: 'POST', path: '/api/v1/session', reply: () => ({ status: 401, body: errorBody(401, 'bad-credentials') }) },
+      {
+        method: 'POST',
+        path: '/api/v1/session',
+        reply: () => ({ status: 401, body: errorBody(401, 'bad-credentials') }),
+      },
     ]);
     render(<App />);
     const user = await fillCredentials('wrong');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('The username or password is not correct.');
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The username or password is not correct.',
+    );
     expect(screen.getByRole('heading', { level: 1, name: 'Sign in to ECRN' })).toBeTruthy();
   });
 
   it('says when sign-in is rate limited, and when the server is unreachable', async () => {
     mockFetch([
       anonymousRoute,
-      { method: 'POST', path: '/api/v1/session', reply: () => ({ status: 429, body: errorBody(429, 'too-many-requests') }) },
+      {
+        method: 'POST',
+        path: '/api/v1/session',
+        reply: () => ({ status: 429, body: errorBody(429, 'too-many-requests') }),
+      },
     ]);
     render(<App />);
     const user = await fillCredentials();
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Too many attempts');
 
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toContain('The server cannot be reached'),

@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { ApiError } from '../api';
 import { ErrorMessage, PageHeading } from '../components/common';
+import { TextField } from '../components/fields';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
 
@@ -45,31 +46,27 @@ export function LoginPage() {
       <PageHeading title={t('login.title')}>{t('login.title')}</PageHeading>
       <p className="muted">{t('login.intro')}</p>
       <form onSubmit={onSubmit} className="form" aria-describedby={error ? 'login-error' : undefined}>
-        <div className="field">
-          <label htmlFor="login-username">{t('login.username')}</label>
-          <input
-            id="login-username"
-            name="username"
-            autoComplete="username"
-            required
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            readOnly={needTotp}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="login-password">{t('login.password')}</label>
-          <input
-            id="login-password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            readOnly={needTotp}
-          />
-        </div>
+        <TextField
+          id="login-username"
+          label={t('login.username')}
+          name="username"
+          autoComplete="username"
+          required
+          readOnly={needTotp}
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          id="login-password"
+          label={t('login.password')}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          readOnly={needTotp}
+          value={password}
+          onChange={setPassword}
+        />
         {needTotp && (
           <div className="field">
             <label htmlFor="login-totp">{t('login.totp')}</label>

@@ -24,7 +24,18 @@ describe('search', () => {
         path: '/api/v1/channels',
         reply: () => ({
           status: 200,
-          body: { items: [{ id: 5, name: 'Region', description: '', default_tlp: 'amber', can_read: true, can_write: false }] },
+          body: {
+            items: [
+              {
+                id: 5,
+                name: 'Region',
+                description: '',
+                default_tlp: 'amber',
+                can_read: true,
+                can_write: false,
+              },
+            ],
+          },
         }),
       },
       {
@@ -53,7 +64,9 @@ describe('search', () => {
 
     await user.click(screen.getByRole('button', { name: 'Show more' }));
     expect(await screen.findByText('Result 3')).toBeTruthy();
-    expect(calls.some((c) => c.path === '/api/v1/objects?q=phishing&tlp=amber&channel=5&limit=50&cursor=c2')).toBe(true);
+    expect(
+      calls.some((c) => c.path === '/api/v1/objects?q=phishing&tlp=amber&channel=5&limit=50&cursor=c2'),
+    ).toBe(true);
     expect(screen.getByText('3 results')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Show more' })).toBeNull();
   });

@@ -5,10 +5,11 @@ import type { FormEvent } from 'react';
 import { api, queryString } from '../api';
 import type { Channel, Items, ObjectPage, ObjectSummary } from '../api';
 import { ObjectList } from '../components/ObjectList';
-import { ErrorMessage, Loading, PageHeading, useLoad } from '../components/common';
+import { ErrorMessage, Loading, PageHeading, TlpOptions, useLoad } from '../components/common';
+import { TextField } from '../components/fields';
 import { useI18n } from '../i18n/i18n';
 import { useLocation } from '../router';
-import { kSearchTypes, kTlpLevels } from '../stix';
+import { kSearchTypes } from '../stix';
 
 const kFilterNames = ['q', 'type', 'tlp', 'channel', 'observable', 'since', 'until'] as const;
 type Filters = Record<(typeof kFilterNames)[number], string>;
@@ -84,8 +85,7 @@ export function SearchPage() {
       setMore({ busy: false, error });
     }
   };
-  const set = (name: keyof Filters) => (e: { target: { value: string } }) =>
-    setForm((f) => ({ ...f, [name]: e.target.value }));
+  const set = (name: keyof Filters) => (value: string) => setForm((f) => ({ ...f, [name]: value }));
 
   return (
     <>
@@ -93,11 +93,11 @@ export function SearchPage() {
       <form role="search" onSubmit={onSubmit} className="form search-form" aria-label={t('search.title')}>
         <div className="field field-wide">
           <label htmlFor="search-q">{t('search.query')}</label>
-          <input id="search-q" type="search" value={form.q} onChange={set('q')} />
+          <input id="search-q" type="search" value={form.q} onChange={(e) => set('q')(e.target.value)} />
         </div>
         <div className="field">
           <label htmlFor="search-type">{t('search.type')}</label>
-          <select id="search-type" value={form.type} onChange={set('type')}>
+          <select id="search-type" value={form.type} onChange={(e) => set('type')(e.target.value)}>
             <option value="">{t('search.any')}</option>
             {kSearchTypes.map((type) => (
               <option key={type} value={type}>
@@ -108,18 +108,14 @@ export function SearchPage() {
         </div>
         <div className="field">
           <label htmlFor="search-tlp">{t('search.tlp')}</label>
-          <select id="search-tlp" value={form.tlp} onChange={set('tlp')}>
+          <select id="search-tlp" value={form.tlp} onChange={(e) => set('tlp')(e.target.value)}>
             <option value="">{t('search.any')}</option>
-            {kTlpLevels.map((level) => (
-              <option key={level} value={level}>
-                TLP:{level.toUpperCase()}
-              </option>
-            ))}
+            <TlpOptions />
           </select>
         </div>
         <div className="field">
           <label htmlFor="search-channel">{t('search.channel')}</label>
-          <select id="search-channel" value={form.channel} onChange={set('channel')}>
+          <select id="search-channel" value={form.channel} onChange={(e) => set('channel')(e.target.value)}>
             <option value="">{t('search.any')}</option>
             {channels.status === 'ok' &&
               channels.data.items
@@ -136,21 +132,27 @@ export function SearchPage() {
           <input
             id="search-observable"
             value={form.observable}
-            onChange={set('observable')}
+            onChange={(e) => set('observable')(e.target.value)}
             aria-describedby="search-observable-hint"
           />
           <p id="search-observable-hint" className="hint">
             {t('search.observableHint')}
           </p>
         </div>
-        <div className="field">
-          <label htmlFor="search-since">{t('search.since')}</label>
-          <input id="search-since" type="date" value={form.since} onChange={set('since')} />
-        </div>
-        <div className="field">
-          <label htmlFor="search-until">{t('search.until')}</label>
-          <input id="search-until" type="date" value={form.until} onChange={set('until')} />
-        </div>
+        <TextField
+          id="search-since"
+          label={t('search.since')}
+          type="date"
+          value={form.since}
+          onChange={set('since')}
+        />
+        <TextField
+          id="search-until"
+          label={t('search.until')}
+          type="date"
+          value={form.until}
+          onChange={set('until')}
+        />
         <div className="actions">
           <button type="submit" className="primary">
             {t('search.submit')}

@@ -9,7 +9,14 @@ import { SubmitPage } from './SubmitPage';
 const kChannels = {
   items: [
     { id: 4, name: 'Read only', description: '', default_tlp: 'green', can_read: true, can_write: false },
-    { id: 5, name: 'Region: Eastern Partnership', description: '', default_tlp: 'amber', can_read: true, can_write: true },
+    {
+      id: 5,
+      name: 'Region: Eastern Partnership',
+      description: '',
+      default_tlp: 'amber',
+      can_read: true,
+      can_write: true,
+    },
   ],
 };
 const kMembers = {
@@ -69,7 +76,12 @@ describe('submit', () => {
     const call = posted as unknown as RecordedCall;
     expect(call.headers['x-csrf-token']).toBe('csrf-xyz');
     expect(call.headers['content-type']).toBe('application/json');
-    const body = call.body as { channel: number; tlp: string; red_recipients: number[]; objects: Record<string, unknown>[] };
+    const body = call.body as {
+      channel: number;
+      tlp: string;
+      red_recipients: number[];
+      objects: Record<string, unknown>[];
+    };
     expect(body.channel).toBe(5);
     expect(body.tlp).toBe('red');
     expect(body.red_recipients).toEqual([12]);
@@ -121,14 +133,23 @@ describe('submit', () => {
     renderWithProviders(<SubmitPage />, { signedIn: true });
     await user.click(await screen.findByLabelText('Report'));
     await fill(user, screen.getByLabelText('Name'), 'Election night report');
-    await fill(user, screen.getByLabelText('Objects in the report'), 'indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d\nbogus');
+    await fill(
+      user,
+      screen.getByLabelText('Objects in the report'),
+      'indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d\nbogus',
+    );
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     expect((await screen.findByRole('alert')).textContent).toBe('These are not STIX ids: bogus');
     await user.clear(screen.getByLabelText('Objects in the report'));
-    await fill(user, screen.getByLabelText('Objects in the report'), 'indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d');
+    await fill(
+      user,
+      screen.getByLabelText('Objects in the report'),
+      'indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d',
+    );
     await user.click(screen.getByRole('button', { name: 'Submit' }));
     await waitFor(() => expect(posted).not.toBeNull());
-    const o = ((posted as unknown as RecordedCall).body as { objects: Record<string, unknown>[] }).objects[0] ?? {};
+    const o =
+      ((posted as unknown as RecordedCall).body as { objects: Record<string, unknown>[] }).objects[0] ?? {};
     expect(o.type).toBe('report');
     expect(String(o.id)).toMatch(/^report--/);
     expect(o.object_refs).toEqual(['indicator--5b1f3c1e-8d2a-4f6b-9c3d-7e8f9a0b1c2d']);

@@ -5,7 +5,7 @@ import type { FormEvent } from 'react';
 import { api } from '../api';
 import type { Channel, ChannelMember, Items, SubmitResult } from '../api';
 import { objectPath } from '../components/ObjectList';
-import { ErrorMessage, Loading, PageHeading, useLoad } from '../components/common';
+import { ErrorMessage, LoadState, Loading, PageHeading, TlpOptions, useLoad } from '../components/common';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/i18n';
 import { Link } from '../router';
@@ -16,7 +16,6 @@ import {
   isTlpLevel,
   kIndicatorTypes,
   kReportTypes,
-  kTlpLevels,
   parseObjectRefs,
   toLocalInput,
 } from '../stix';
@@ -51,28 +50,29 @@ function RecipientPicker({
       <p className="hint" id="recipients-hint">
         {t('submit.recipientsHint')}
       </p>
-      {members.status === 'loading' && <Loading />}
-      {members.status === 'error' && <ErrorMessage error={members.error} />}
-      {members.status === 'ok' &&
-        members.data.items
-          .filter((m) => m.user_id !== me.id)
-          .map((m) => (
-            <div key={m.user_id} className="check">
-              <input
-                type="checkbox"
-                id={`recipient-${m.user_id}`}
-                checked={selected.includes(m.user_id)}
-                onChange={(e) =>
-                  onChange(
-                    e.target.checked ? [...selected, m.user_id] : selected.filter((id) => id !== m.user_id),
-                  )
-                }
-              />
-              <label htmlFor={`recipient-${m.user_id}`}>
-                {t('submit.recipientLabel', { user: m.username, org: m.org.name })}
-              </label>
-            </div>
-          ))}
+      <LoadState state={members}>
+        {(data) =>
+          data.items
+            .filter((m) => m.user_id !== me.id)
+            .map((m) => (
+              <div key={m.user_id} className="check">
+                <input
+                  type="checkbox"
+                  id={`recipient-${m.user_id}`}
+                  checked={selected.includes(m.user_id)}
+                  onChange={(e) =>
+                    onChange(
+                      e.target.checked ? [...selected, m.user_id] : selected.filter((id) => id !== m.user_id),
+                    )
+                  }
+                />
+                <label htmlFor={`recipient-${m.user_id}`}>
+                  {t('submit.recipientLabel', { user: m.username, org: m.org.name })}
+                </label>
+              </div>
+            ))
+        }
+      </LoadState>
     </fieldset>
   );
 }
@@ -158,13 +158,26 @@ export function SubmitPage() {
       object = buildIndicator({ name, description, pattern, validFrom: date, indicatorTypes: types, tlp });
     } else {
       const parsed = parseObjectRefs(refs);
-      if (parsed.invalid.length) return setFormError(t('submit.badRefs', { refs: parsed.invalid.join(', ') }));
+      if (parsed.invalid.length)
+        return setFormError(t('submit.badRefs', { refs: parsed.invalid.join(', ') }));
       if (!parsed.ids.length) return setFormError(t('submit.needRefs'));
-      object = buildReport({ name, description, published: date, reportTypes: types, objectRefs: parsed.ids, tlp });
+      object = buildReport({
+        name,
+        description,
+        published: date,
+        reportTypes: types,
+        objectRefs: parsed.ids,
+        tlp,
+      });
     }
     setBusy(true);
     try {
-      const body = { channel: channelId, tlp, red_recipients: tlp === 'red' ? recipients : [], objects: [object] };
+      const body = {
+        channel: channelId,
+        tlp,
+        red_recipients: tlp === 'red' ? recipients : [],
+        objects: [object],
+      };
       const answer = await api.post<{ results: SubmitResult[] }>('/api/v1/objects', body);
       setResults(answer.results);
       if (answer.results.every((r) => r.status !== 'rejected')) {
@@ -204,7 +217,9 @@ export function SubmitPage() {
                     setTypes([]);
                   }}
                 />
-                <label htmlFor={`kind-${k}`}>{t(k === 'indicator' ? 'submit.kindIndicator' : 'submit.kindReport')}</label>
+                <label htmlFor={`kind-${k}`}>
+                  {t(k === 'indicator' ? 'submit.kindIndicator' : 'submit.kindReport')}
+                </label>
               </div>
             ))}
           </fieldset>
@@ -224,12 +239,12 @@ export function SubmitPage() {
           </div>
           <div className="field">
             <label htmlFor="submit-tlp">{t('submit.tlp')}</label>
-            <select id="submit-tlp" value={tlp} onChange={(e) => isTlpLevel(e.target.value) && setTlp(e.target.value)}>
-              {kTlpLevels.map((level) => (
-                <option key={level} value={level}>
-                  TLP:{level.toUpperCase()}
-                </option>
-              ))}
+            <select
+              id="submit-tlp"
+              value={tlp}
+              onChange={(e) => isTlpLevel(e.target.value) && setTlp(e.target.value)}
+            >
+              <TlpOptions />
             </select>
           </div>
           {tlp === 'red' && channelId !== null && (
@@ -246,6 +261,17 @@ export function SubmitPage() {
               rows={4}
               value={description}
               onChange={(e) => setDescription(e.target.value)}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="submit-when">
+              {t(kind === 'indicator' ? 'submit.validFrom' : 'submit.published')}
+            </label>
+            <input
+              id="submit-when"
+              type="datetime-local"
+              value={when}
+              onChange={(e) => setWhen(e.target.value)}
             />
           </div>
           {kind === 'indicator' ? (
@@ -265,10 +291,6 @@ export function SubmitPage() {
                   {t('submit.patternHint')}
                 </p>
               </div>
-              <div className="field">
-                <label htmlFor="submit-when">{t('submit.validFrom')}</label>
-                <input id="submit-when" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
-              </div>
               <Checklist
                 legend={t('submit.indicatorTypes')}
                 options={kIndicatorTypes}
@@ -279,10 +301,6 @@ export function SubmitPage() {
             </>
           ) : (
             <>
-              <div className="field">
-                <label htmlFor="submit-when">{t('submit.published')}</label>
-                <input id="submit-when" type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
-              </div>
               <div className="field">
                 <label htmlFor="submit-refs">{t('submit.objectRefs')}</label>
                 <textarea
@@ -326,7 +344,11 @@ export function SubmitPage() {
             {results.map((r) => (
               <li key={r.id}>
                 {t(kStatusText[r.status] ?? 'submit.status.rejected')}:{' '}
-                {r.status === 'rejected' ? <span className="mono">{r.id}</span> : <Link to={objectPath(r.id)}>{r.id}</Link>}
+                {r.status === 'rejected' ? (
+                  <span className="mono">{r.id}</span>
+                ) : (
+                  <Link to={objectPath(r.id)}>{r.id}</Link>
+                )}
                 {r.message && <span className="muted"> — {r.message}</span>}
               </li>
             ))}
