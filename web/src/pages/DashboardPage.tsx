@@ -48,6 +48,9 @@ export function DashboardPage() {
   const [announcement, setAnnouncement] = useState('');
   const [stream, setStream] = useState<StreamStatus>('connecting');
   const streamed = useRef<ObjectSummary[]>([]);
+  // The stream outlives language switches: announcements use the current t.
+  const tRef = useRef(t);
+  tRef.current = t;
 
   useEffect(() => {
     if (initial.status !== 'ok') return;
@@ -67,7 +70,11 @@ export function DashboardPage() {
       streamed.current = [item, ...streamed.current].slice(0, kDashboardLimit);
       setItems((list) => prepend(list, item, kDashboardLimit));
       setAnnouncement(
-        t('dashboard.arrived', { name: item.name || item.id, type: item.type, channel: item.channel.name }),
+        tRef.current('dashboard.arrived', {
+          name: item.name || item.id,
+          type: item.type,
+          channel: item.channel.name,
+        }),
       );
     };
     source.addEventListener('object', onObject as EventListener);
@@ -75,7 +82,7 @@ export function DashboardPage() {
       source.removeEventListener('object', onObject as EventListener);
       source.close();
     };
-  }, [t]);
+  }, []);
 
   const streamText =
     stream === 'live'

@@ -107,6 +107,10 @@ describe('object detail', () => {
     expect(screen.getByRole('link', { name: 'Seen elsewhere' })).toBeTruthy();
     expect(screen.getByText('(indicator, Global)')).toBeTruthy();
     expect(screen.getByText('Sightings').nextSibling?.textContent).toBe('3');
+    // Dates the object has are shown; ones it lacks are left out, not blank.
+    expect(screen.getByText('Valid from').nextSibling?.textContent).toMatch(/2026/);
+    expect(screen.queryByText('Valid until')).toBeNull();
+    expect(screen.queryByText('Published')).toBeNull();
   });
 
   it('says not found for an object the user may not see', async () => {

@@ -13,6 +13,12 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
+// A date from the object, or null when it has none (so the fact is left out).
+function when(v: unknown) {
+  const iso = str(v);
+  return iso ? <DateTime iso={iso} /> : null;
+}
+
 function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
@@ -92,12 +98,12 @@ export function ObjectPage({ id }: { id: string }) {
     [t('object.tlp'), <TlpBadge tlp={d.tlp} />],
     [t('object.channel'), d.channel.name],
     [t('object.dateAdded'), <DateTime iso={d.date_added} />],
-    [t('object.created'), <DateTime iso={str(o.created)} />],
-    [t('object.modified'), <DateTime iso={str(o.modified)} />],
+    [t('object.created'), when(o.created)],
+    [t('object.modified'), when(o.modified)],
     [t('object.createdBy'), str(o.created_by_ref) && <span className="mono">{str(o.created_by_ref)}</span>],
-    [t('object.validFrom'), <DateTime iso={str(o.valid_from)} />],
-    [t('object.validUntil'), <DateTime iso={str(o.valid_until)} />],
-    [t('object.published'), <DateTime iso={str(o.published)} />],
+    [t('object.validFrom'), when(o.valid_from)],
+    [t('object.validUntil'), when(o.valid_until)],
+    [t('object.published'), when(o.published)],
     [t('object.types'), [...strings(o.indicator_types), ...strings(o.report_types)].join(', ') || null],
     [t('object.labels'), strings(o.labels).join(', ') || null],
     [t('object.sightings'), formatNumber(d.sightings?.count ?? 0)],
