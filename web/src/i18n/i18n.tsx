@@ -56,12 +56,16 @@ export function initialLang(): Lang {
   return 'en';
 }
 
+// The locale used for dates and numbers in each language (British English:
+// day-month order and a 24-hour clock, as the network's members write).
+export const kLocales: Record<Lang, string> = { en: 'en-GB', uk: 'uk-UA' };
+
 // "21 Nov 2026, 14:05 UTC" in the user's language and time zone; the input
 // as given when it is not a date.
 export function formatDateTime(lang: Lang, iso: string, timeZone?: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return new Intl.DateTimeFormat(lang, {
+  return new Intl.DateTimeFormat(kLocales[lang], {
     year: 'numeric',
     month: 'short',
     day: 'numeric',
@@ -101,7 +105,7 @@ export function I18nProvider({ children, lang: fixed }: { children: ReactNode; l
       setLang,
       t: (key, values) => translate(lang, key, values),
       formatDate: (iso) => formatDateTime(lang, iso),
-      formatNumber: (n) => new Intl.NumberFormat(lang).format(n),
+      formatNumber: (n) => new Intl.NumberFormat(kLocales[lang]).format(n),
     }),
     [lang, setLang],
   );
