@@ -48,6 +48,7 @@ bench: build-release
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	@scripts/web install && cd web && npm run --silent fmt >/dev/null
 
 lint: build-debug
 	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(DEBUG_DIR) --quiet --extra-arg=-Wno-unknown-warning-option
