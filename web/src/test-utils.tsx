@@ -59,7 +59,11 @@ export function mockFetch(routes: Route[]): RecordedCall[] {
 }
 
 export class MockEventSource {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSED = 2;
   static instances: MockEventSource[] = [];
+  readyState = MockEventSource.CONNECTING;
   onopen: ((e: Event) => void) | null = null;
   onerror: ((e: Event) => void) | null = null;
   onmessage: ((e: MessageEvent) => void) | null = null;
@@ -81,9 +85,16 @@ export class MockEventSource {
   }
   close() {
     this.closed = true;
+    this.readyState = MockEventSource.CLOSED;
   }
   open() {
+    this.readyState = MockEventSource.OPEN;
     this.onopen?.(new Event('open'));
+  }
+  // A failure; `closed` as when the browser gives up (e.g. the server answered 401).
+  fail(closed: boolean) {
+    this.readyState = closed ? MockEventSource.CLOSED : MockEventSource.CONNECTING;
+    this.onerror?.(new Event('error'));
   }
   emit(type: string, data: string) {
     const event = new MessageEvent(type, { data });

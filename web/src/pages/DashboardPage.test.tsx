@@ -2,7 +2,9 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   MockEventSource,
+  errorBody,
   installEventSource,
+  kUser,
   mockFetch,
   renderWithProviders,
   sessionRoute,
@@ -71,8 +73,10 @@ describe('dashboard', () => {
     act(() => source.emit('object', JSON.stringify({ id: 'x' })));
     expect(names()).toHaveLength(3);
 
-    act(() => source.onerror?.(new Event('error')));
+    act(() => source.fail(false));
     expect(screen.getByText(/reconnecting/)).toBeTruthy();
+    act(() => source.open());
+    expect(screen.getByText(/Live: new items appear/)).toBeTruthy();
 
     unmount();
     expect(source.closed).toBe(true);
@@ -97,6 +101,34 @@ describe('dashboard', () => {
     release();
     await screen.findByText('Item 1');
     expect(names()).toEqual(['Item 2', 'Item 1']);
+  });
+
+  it('goes back to sign-in when the stream closes because the session ended', async () => {
+    let signedIn = true;
+    mockFetch([
+      {
+        method: 'GET',
+        path: '/api/v1/session',
+        reply: () =>
+          signedIn
+            ? { status: 200, body: { user: kUser, csrf_token: 't' } }
+            : { status: 401, body: errorBody(401, 'unauthenticated') },
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/objects?limit=50',
+        reply: () => ({ status: 200, body: { items: [] } }),
+      },
+    ]);
+    renderWithProviders(<DashboardPage />, { signedIn: true });
+    await screen.findByText('Nothing has been shared in your channels yet.');
+    const source = MockEventSource.instances[0] as MockEventSource;
+    // A passing interruption (the browser retries) does not end the session.
+    act(() => source.fail(false));
+    expect(screen.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeTruthy();
+    signedIn = false;
+    act(() => source.fail(true));
+    await waitFor(() => expect(screen.queryByRole('heading', { level: 1, name: 'Dashboard' })).toBeNull());
   });
 
   it('says so when nothing has been shared', async () => {

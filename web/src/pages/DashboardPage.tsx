@@ -2,11 +2,12 @@
 // the server streams (SSE, event "object") prepended live and announced in a
 // polite live region.
 import { useEffect, useRef, useState } from 'react';
-import { api } from '../api';
+import { ApiError, api } from '../api';
 import type { ObjectPage, ObjectSummary } from '../api';
 import { ObjectList } from '../components/ObjectList';
 import { ErrorMessage, Loading, PageHeading, useLoad } from '../components/common';
 import { useI18n } from '../i18n/i18n';
+import { useSession } from '../session';
 
 export const kDashboardLimit = 50;
 type StreamStatus = 'connecting' | 'live' | 'reconnecting';
@@ -51,6 +52,9 @@ export function DashboardPage() {
   // The stream outlives language switches: announcements use the current t.
   const tRef = useRef(t);
   tRef.current = t;
+  const { expired } = useSession();
+  const expiredRef = useRef(expired);
+  expiredRef.current = expired;
 
   useEffect(() => {
     if (initial.status !== 'ok') return;
@@ -63,7 +67,15 @@ export function DashboardPage() {
   useEffect(() => {
     const source = new EventSource('/api/v1/stream', { withCredentials: true });
     source.onopen = () => setStream('live');
-    source.onerror = () => setStream('reconnecting');
+    source.onerror = () => {
+      setStream('reconnecting');
+      // The browser gives up (CLOSED) on a non-stream answer such as 401:
+      // if the session has ended, go back to the sign-in page.
+      if (source.readyState !== EventSource.CLOSED) return;
+      api.get('/api/v1/session').catch((e: unknown) => {
+        if (e instanceof ApiError && e.status === 401) expiredRef.current();
+      });
+    };
     const onObject = (event: MessageEvent<string>) => {
       const item = parseStreamedObject(event.data);
       if (!item) return;
