@@ -54,6 +54,12 @@ test('the login page renders, is labelled and keyboard-usable', async () => {
   assert.ok(await page.getByLabel('Username').isVisible());
   assert.equal(await page.getByLabel('Password').getAttribute('type'), 'password');
   assert.ok(await page.getByRole('button', { name: 'Sign in' }).isVisible());
+  const unlabelled = await page.evaluate(() =>
+    [...document.querySelectorAll('input, select, textarea, button')]
+      .filter((el) => !(el.labels?.length || el.getAttribute('aria-label') || el.textContent?.trim()))
+      .map((el) => el.outerHTML),
+  );
+  assert.deepEqual(unlabelled, []);
   assert.equal(await page.locator('main').count(), 1);
   assert.equal(await page.locator('header').count(), 1);
 
