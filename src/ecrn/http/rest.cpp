@@ -36,6 +36,7 @@ struct Rest {
 constexpr size_t kMaxSubmitBytes = size_t{8} << 20;
 constexpr Micros kCursorTtl = 24LL * 3600 * 1'000'000;
 constexpr size_t kMinPasswordLength = 12;
+constexpr size_t kMaxExportObjects = 100'000;
 
 // REST errors: JSON bodies; 401 with a Bearer challenge (never Basic, which
 // would make browsers show their own login dialog).
@@ -462,6 +463,45 @@ Result<Response> SubmitObjects(Rest& rest, const Caller& c, const RouteContext& 
   return Json(201, json::object{{"results", std::move(out)}});
 }
 
+// A STIX bundle of the latest versions the caller may read in one channel
+// (optionally one type, added since a time). Exports are security-relevant
+// reads: the audit log records them.
+Result<Response> Export(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  auto channel = ctx.Query("channel");
+  if (!channel) return Error::Invalid("channel is required");
+  auto ch = rest.store.FindChannel(*channel);
+  if (!ch.ok() || !policy::CanReadChannel(c.principal, ch->id)) {
+    return Error::NotFound("no such channel");
+  }
+  store::ObjectQuery q;
+  q.channel_id = ch->id;
+  q.visible_to = policy::VisibilityFor(c.principal);
+  if (auto type = ctx.Query("type")) q.types.emplace_back(*type);
+  if (auto since = ctx.Query("since")) {
+    auto t = ParseTimestamp(*since);
+    if (!t.ok()) return Error::Invalid("since: " + t.error().message);
+    q.added_after = t->micros - 1;
+  }
+  q.limit = kMaxExportObjects + 1;
+  ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.QueryObjects(q));
+  if (rows.size() > kMaxExportObjects) {
+    return Error{ErrorCode::kTooLarge,
+                 "more than " + std::to_string(kMaxExportObjects) +
+                     " objects: narrow the export with type or since, or use TAXII paging",
+                 {}};
+  }
+  ECRN_ASSIGN_OR_RETURN(rows, intel::KeepReadable(rest.store, c.principal, std::move(rows)));
+  std::string body = R"({"type":"bundle","id":"bundle--)" + UuidV4() + R"(","objects":[)";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) body += ',';
+    body += rows[i].json;
+  }
+  body += "]}";
+  Response r = MakeResponse(200, "application/stix+json;version=2.1", std::move(body));
+  r.SetHeader("Content-Disposition", "attachment; filename=\"ecrn-export.json\"");
+  return r;
+}
+
 // --- administration -------------------------------------------------------------
 
 json::object OrgJson(const store::Organisation& o) {
@@ -631,6 +671,7 @@ void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clo
   submit.max_body = kMaxSubmitBytes;
   router.Add("POST", "/api/v1/objects", Authed(rest, SubmitObjects), submit);
   router.Add("GET", "/api/v1/objects/{stix_id}", Authed(rest, ObjectDetail));
+  router.Add("GET", "/api/v1/export", Authed(rest, Export));
   router.Add("GET", "/api/v1/orgs", Authed(rest, ListOrgs));
   router.Add("POST", "/api/v1/orgs", Authed(rest, AddOrg));
   router.Add("GET", "/api/v1/users", Authed(rest, ListUsers));
