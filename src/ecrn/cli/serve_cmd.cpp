@@ -169,8 +169,8 @@ int Serve(const Context& ctx, const ServeArgs& args) {
 
   std::string host =
       listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
-  std::string url = (server.secure() ? "https://" : "http://") + host + ":" +
-                    std::to_string(server.port());
+  std::string url =
+      (server.secure() ? "https://" : "http://") + host + ":" + std::to_string(server.port());
   std::cout << "listening on " << url << std::endl;
   log_format.Message(spdlog::level::info,
                      "serving " + std::string(store.Backend()) + " database " + ctx.db + " on " +
@@ -194,8 +194,9 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   serve->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert");
   serve->add_flag("--insecure-http", args->insecure_http,
                   "Allow plain HTTP (no TLS) on a non-loopback address");
-  serve->add_option("--metrics-token", args->metrics_token,
-                    "Bearer token that /metrics requires (else it answers loopback peers only)")
+  serve
+      ->add_option("--metrics-token", args->metrics_token,
+                   "Bearer token that /metrics requires (else it answers loopback peers only)")
       ->envname("ECRN_METRICS_TOKEN");
   serve->add_option("--log-format", args->log_format, "Log lines on stderr: json or text")
       ->check(CLI::IsMember({"json", "text"}))

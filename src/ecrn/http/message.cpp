@@ -5,7 +5,6 @@
 #include <cstring>
 
 #include <arpa/inet.h>
-
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 

@@ -66,8 +66,7 @@ std::string Number(double value) {
   return ec == std::errc() ? std::string(buf.data(), end) : "NaN";
 }
 
-void Header(std::string& out, std::string_view name, std::string_view help,
-            std::string_view type) {
+void Header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
   out += "# HELP ";
   out += name;
   out += ' ';
@@ -185,8 +184,8 @@ std::string Metrics::Exposition() const {
              std::to_string(count) + "\n";
       out += "ecrn_http_request_duration_seconds_sum{" + label + "} " +
              Number(static_cast<double>(h->sum_ns.load(std::memory_order_relaxed)) / 1e9) + "\n";
-      out += "ecrn_http_request_duration_seconds_count{" + label + "} " + std::to_string(count) +
-             "\n";
+      out +=
+          "ecrn_http_request_duration_seconds_count{" + label + "} " + std::to_string(count) + "\n";
     }
   }
   // Copy the gauges' readers so none runs under the lock (they may be slow).

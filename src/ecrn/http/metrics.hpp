@@ -24,8 +24,8 @@ inline constexpr std::string_view kPrometheusTextType = "text/plain; version=0.0
 
 // Upper bounds (seconds) of the request latency histogram buckets (the
 // Prometheus client defaults); +Inf is implied.
-inline constexpr double kLatencyBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.1,
-                                             0.25,  0.5,  1,     2.5,  5,   10};
+inline constexpr double kLatencyBuckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                             0.5,   1,    2.5,   5,    10};
 
 // A monotonically increasing count. Thread-safe, lock-free.
 class Counter {

@@ -104,7 +104,7 @@ class Router {
   struct Match {
     const Route* route = nullptr;       // the route to run, or null
     const Route* first_path = nullptr;  // the first route with this path (for 405 vs 404)
-    std::string allow;             // methods the path supports, for 405
+    std::string allow;                  // methods the path supports, for 405
     std::vector<std::pair<std::string, std::string>> params;
   };
 

@@ -38,15 +38,16 @@
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
-#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "ecrn/core/uuid.hpp"
 
@@ -80,13 +81,15 @@ constexpr const char* kTls12Ciphers =
 
 // How long a closing TLS connection waits for the peer's close_notify.
 constexpr std::chrono::seconds kTlsShutdownWait{1};
+// How long an aborted stream (server stopping, slow reader) may take to send
+// its last chunk.
+constexpr std::chrono::seconds kAbortedStreamWait{1};
 
 // The open streamed response of a connection: a queue of chunks filled by
 // producers on any thread (Write, Close) and drained by the connection's
 // coroutine on its strand. Producers never block: they lock briefly and, to
 // wake the coroutine, post to the strand.
-class StreamState final : public StreamWriter,
-                          public std::enable_shared_from_this<StreamState> {
+class StreamState final : public StreamWriter, public std::enable_shared_from_this<StreamState> {
  public:
   StreamState(asio::any_io_executor strand, size_t limit)
       : strand_(std::move(strand)), limit_(limit) {}
@@ -123,10 +126,17 @@ class StreamState final : public StreamWriter,
     EndLocked(/*discard=*/true);
   }
 
-  // On the strand: the timer the coroutine waits on, cancelled to wake it.
-  void Attach(asio::steady_timer* timer) {
+  // On the strand: the timer the coroutine waits on (cancelled to wake it),
+  // and how to cut the connection when the stream is aborted mid-write.
+  void Attach(asio::steady_timer* timer, std::function<void()> cut) {
     std::lock_guard lock(mu_);
     timer_ = timer;
+    cut_ = std::move(cut);
+  }
+  // On the strand: around each chunk write.
+  void SetWriting(bool writing) {
+    std::lock_guard lock(mu_);
+    writing_ = writing;
   }
   // On the strand, when the coroutine is done: no more wake-ups are posted
   // (so none outlives the I/O context) and the stream reads as closed.
@@ -135,6 +145,8 @@ class StreamState final : public StreamWriter,
     open_ = false;
     finished_ = true;
     timer_ = nullptr;
+    cut_ = nullptr;
+    strand_ = asio::any_io_executor();
     queue_.clear();
   }
 
@@ -154,14 +166,20 @@ class StreamState final : public StreamWriter,
     std::lock_guard lock(mu_);
     return overflowed_;
   }
+  bool aborted() const {
+    std::lock_guard lock(mu_);
+    return aborted_;
+  }
 
  private:
   void EndLocked(bool discard) {
     if (discard) {
       queue_.clear();
       queued_bytes_ = 0;
+      aborted_ = true;
+    } else if (!open_) {
+      return;
     }
-    if (!open_) return;
     open_ = false;
     WakeLocked();
   }
@@ -169,18 +187,30 @@ class StreamState final : public StreamWriter,
     if (wake_posted_ || finished_) return;
     wake_posted_ = true;
     asio::post(strand_, [self = shared_from_this()] {
-      std::lock_guard lock(self->mu_);
-      self->wake_posted_ = false;
-      if (self->timer_) self->timer_->cancel();
+      std::function<void()> cut;
+      {
+        std::lock_guard lock(self->mu_);
+        self->wake_posted_ = false;
+        if (self->timer_) self->timer_->cancel();
+        // Aborted in the middle of a write (to a slow reader, most likely):
+        // do not wait for it.
+        if (self->aborted_ && self->writing_) cut = self->cut_;
+      }
+      if (cut) cut();
     });
   }
 
-  const asio::any_io_executor strand_;
+  // Released by Finish: a producer may hold the writer after the server (and
+  // its I/O context) is gone.
+  asio::any_io_executor strand_;
   const size_t limit_;
   mutable std::mutex mu_;
   std::deque<std::string> queue_;
   size_t queued_bytes_ = 0;
   bool open_ = true;
+  bool aborted_ = false;  // ended with the queue dropped
+  bool writing_ = false;  // the coroutine is writing a chunk
+  std::function<void()> cut_;
   bool finished_ = false;
   bool wake_posted_ = false;
   bool overflowed_ = false;
@@ -195,7 +225,7 @@ struct ConnectionBase {
   virtual beast::tcp_stream& Tcp() = 0;
 
   const std::string remote_address;
-  bool busy = false;  // a request is being read, handled or answered
+  bool busy = false;                    // a request is being read, handled or answered
   std::shared_ptr<StreamState> stream;  // the open streamed response, if any
   std::array<char, 1024> sink{};        // input read (and dropped) while streaming
 };
@@ -420,20 +450,26 @@ Result<void> Server::Impl::LoadTls() {
       SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
     return Error::Internal("cannot configure TLS", OpenSslError());
   }
-  SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                               SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_use_certificate_chain_file(ctx, cert.c_str()) != 1) {
     return Error::Invalid("cannot load TLS certificate '" + cert +
                           "' (expected a PEM certificate chain): " + OpenSslError());
   }
+  const std::string mismatch =
+      "TLS private key '" + key + "' does not match certificate '" + cert + "'";
   if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    // OpenSSL checks the pair while loading the key.
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      return Error::Invalid(mismatch);
+    }
     return Error::Invalid("cannot load TLS private key '" + key +
                           "' (expected an unencrypted PEM private key): " + OpenSslError());
   }
   if (SSL_CTX_check_private_key(ctx) != 1) {
     ERR_clear_error();
-    return Error::Invalid("TLS private key '" + key + "' does not match certificate '" + cert +
-                          "'");
+    return Error::Invalid(mismatch);
   }
   return Ok();
 }
@@ -556,7 +592,8 @@ asio::awaitable<void> Server::Impl::Accept() {
       if (e) Log(LogLevel::kError, "connection failed: " + Describe(e));
     };
     if (tls) {
-      auto conn = std::make_shared<Connection<TlsStream>>(std::move(remote), std::move(socket), *tls);
+      auto conn =
+          std::make_shared<Connection<TlsStream>>(std::move(remote), std::move(socket), *tls);
       Register(conn);
       asio::co_spawn(conn->Tcp().get_executor(), Serve(conn), on_done);
     } else {
@@ -576,29 +613,27 @@ auto Server::Impl::Dispatch(const Request* request, Token&& token) {
   return asio::async_initiate<Token, void(Response)>(
       [this, request](auto handler) {
         auto work = asio::make_work_guard(asio::get_associated_executor(handler, ioc));
-        asio::post(workers,
-                   [this, request, handler = std::move(handler), work = std::move(work)]() mutable {
-                     Response response;
-                     try {
-                       response = router.Handle(*request);
-                     } catch (const std::exception& e) {
-                       Log(LogLevel::kError, "request " + request->request_id +
-                                                 " failed: " + e.what());
-                       response = ErrorResponse(500, "internal server error");
-                     }
-                     auto executor = work.get_executor();
-                     asio::dispatch(executor, [handler = std::move(handler),
-                                               response = std::move(response)]() mutable {
-                       std::move(handler)(std::move(response));
-                     });
-                     work.reset();
-                   });
+        asio::post(workers, [this, request, handler = std::move(handler),
+                             work = std::move(work)]() mutable {
+          Response response;
+          try {
+            response = router.Handle(*request);
+          } catch (const std::exception& e) {
+            Log(LogLevel::kError, "request " + request->request_id + " failed: " + e.what());
+            response = ErrorResponse(500, "internal server error");
+          }
+          auto executor = work.get_executor();
+          asio::dispatch(executor,
+                         [handler = std::move(handler), response = std::move(response)]() mutable {
+                           std::move(handler)(std::move(response));
+                         });
+          work.reset();
+        });
       },
       token);
 }
 
-void Server::Impl::Record(const ConnectionBase& conn, const Exchange& exchange,
-                          bool secure) const {
+void Server::Impl::Record(const ConnectionBase& conn, const Exchange& exchange, bool secure) const {
   auto elapsed = std::chrono::steady_clock::now() - exchange.start;
   if (options.metrics && !exchange.streamed) {
     options.metrics->RecordRequest(exchange.route, exchange.method, exchange.status, elapsed);
@@ -637,7 +672,8 @@ asio::awaitable<bool> Server::Impl::Write(Connection<Stream>& conn, Response& re
   conn.Tcp().expires_after(options.write_timeout);
   auto [ec, n] = co_await bhttp::async_write(conn.io, res, kNoThrow);
   exchange.bytes_out += n;
-  if (ec) Log(LogLevel::kDebug, "request " + exchange.request_id + ": write failed: " + ec.message());
+  if (ec)
+    Log(LogLevel::kDebug, "request " + exchange.request_id + ": write failed: " + ec.message());
   co_return !ec;
 }
 
@@ -690,9 +726,12 @@ asio::awaitable<void> Server::Impl::ServeStream(std::shared_ptr<Connection<Strea
   }
   if (ec) co_return;
 
-  auto state = std::make_shared<StreamState>(conn->Tcp().get_executor(), options.stream_queue_limit);
+  auto state =
+      std::make_shared<StreamState>(conn->Tcp().get_executor(), options.stream_queue_limit);
   asio::steady_timer wake(conn->Tcp().get_executor());
-  state->Attach(&wake);
+  state->Attach(&wake, [weak = std::weak_ptr<ConnectionBase>(conn)] {
+    if (auto c = weak.lock()) c->Tcp().close();
+  });
   conn->stream = state;
   if (stopping) state->Abort();  // Stop() ran before it could see this stream
   // From here a read and a write may be pending together: the stream's own
@@ -724,25 +763,30 @@ asio::awaitable<void> Server::Impl::ServeStream(std::shared_ptr<Connection<Strea
     deadline.async_wait([conn](const error_code& e) {
       if (!e) conn->Tcp().close();  // the write took too long: give up on this peer
     });
+    state->SetWriting(true);
     std::tie(ec, n) =
         co_await asio::async_write(conn->io, bhttp::make_chunk(asio::buffer(data)), kNoThrow);
+    state->SetWriting(false);
     deadline.cancel();
     exchange.bytes_out += n;
     if (ec) {
-      Log(LogLevel::kDebug, "request " + exchange.request_id + ": stream write failed: " +
-                                ec.message());
+      Log(LogLevel::kDebug,
+          "request " + exchange.request_id + ": stream write failed: " + ec.message());
       failed = true;
       break;
     }
   }
   if (state->overflowed()) {
-    Log(LogLevel::kWarning, "request " + exchange.request_id +
-                                ": stream closed: the client reads too slowly");
+    Log(LogLevel::kWarning,
+        "request " + exchange.request_id + ": stream closed: the client reads too slowly");
   }
+  const bool aborted = state->aborted();
   state->Finish();
   conn->stream.reset();
   if (!failed) {
-    deadline.expires_after(options.write_timeout);
+    deadline.expires_after(
+        aborted ? std::min<std::chrono::milliseconds>(options.write_timeout, kAbortedStreamWait)
+                : options.write_timeout);
     deadline.async_wait([conn](const error_code& e) {
       if (!e) conn->Tcp().close();
     });
@@ -795,8 +839,8 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection<Stream>> co
     conn->Tcp().expires_after(options.read_timeout);
     auto [ec] = co_await conn->io.async_handshake(asio::ssl::stream_base::server, kNoThrow);
     if (ec) {
-      Log(LogLevel::kDebug, "TLS handshake with " + conn->remote_address + " failed: " +
-                                ec.message());
+      Log(LogLevel::kDebug,
+          "TLS handshake with " + conn->remote_address + " failed: " + ec.message());
       conn->Tcp().close();
       co_return;
     }

@@ -10,11 +10,10 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <functional>
 
 #include "ecrn/core/result.hpp"
 #include "ecrn/http/message.hpp"
