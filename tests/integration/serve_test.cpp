@@ -401,19 +401,6 @@ TEST(ServeTest, BadTlsFilesAreRefusedWithAClearMessage) {
   EXPECT_FALSE(std::filesystem::exists(dir.File("ecrn.db")));
 }
 
-// The samples of a Prometheus text exposition ("series{labels}" -> value).
-std::map<std::string, std::string> Samples(const std::string& text) {
-  std::map<std::string, std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    size_t space = line.rfind(' ');
-    if (space != std::string::npos) out[line.substr(0, space)] = line.substr(space + 1);
-  }
-  return out;
-}
-
 TEST(ServeTest, MetricsCountRequestsByRouteAndObjectsStored) {
   TempDir dir;
   const std::string db = dir.File("ecrn.db");
@@ -426,7 +413,7 @@ TEST(ServeTest, MetricsCountRequestsByRouteAndObjectsStored) {
   ASSERT_TRUE(first);
   EXPECT_EQ(first->status, 200);
   EXPECT_EQ(first->headers["content-type"].rfind("text/plain; version=0.0.4", 0), 0u);
-  auto samples = Samples(first->body);
+  auto samples = PrometheusSamples(first->body);
   const std::string healthz =
       R"(ecrn_http_requests_total{route="/healthz",method="GET",status="200"})";
   const std::string metrics_route =
@@ -454,7 +441,7 @@ TEST(ServeTest, MetricsCountRequestsByRouteAndObjectsStored) {
   ASSERT_EQ(conn.Get("/healthz").value_or(HttpReply{}).status, 200);
   auto second = conn.Get("/metrics");
   ASSERT_TRUE(second);
-  samples = Samples(second->body);
+  samples = PrometheusSamples(second->body);
   EXPECT_EQ(samples[healthz], "4") << second->body;
   EXPECT_EQ(samples[metrics_route], "1");
   EXPECT_EQ(samples["ecrn_objects_stored"], "2");

@@ -34,6 +34,20 @@ struct ServeArgs {
   std::string log_format = "json";
 };
 
+spdlog::level::level_enum ToSpdlog(http::LogLevel level) {
+  switch (level) {
+    case http::LogLevel::kDebug:
+      return spdlog::level::debug;
+    case http::LogLevel::kInfo:
+      return spdlog::level::info;
+    case http::LogLevel::kWarning:
+      return spdlog::level::warn;
+    case http::LogLevel::kError:
+      break;
+  }
+  return spdlog::level::err;
+}
+
 // Formats log lines as JSON objects ({"time","level",...fields}) or as text.
 class LogFormat {
  public:
@@ -81,20 +95,7 @@ class LogFormat {
 
   http::LogSink Sink() const {
     return [this](http::LogLevel level, const std::string& message) {
-      switch (level) {
-        case http::LogLevel::kDebug:
-          Message(spdlog::level::debug, message);
-          break;
-        case http::LogLevel::kInfo:
-          Message(spdlog::level::info, message);
-          break;
-        case http::LogLevel::kWarning:
-          Message(spdlog::level::warn, message);
-          break;
-        case http::LogLevel::kError:
-          Message(spdlog::level::err, message);
-          break;
-      }
+      Message(ToSpdlog(level), message);
     };
   }
 

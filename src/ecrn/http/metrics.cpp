@@ -26,31 +26,17 @@ bool ValidMetricName(std::string_view name) {
   return true;
 }
 
-// A label value with '\', '"' and newline escaped.
-std::string LabelValue(std::string_view value) {
+// `text` with '\\' and newline escaped, and '"' too in a label value (HELP
+// text leaves it as is).
+std::string Escape(std::string_view text, bool label_value) {
   std::string out;
-  for (char c : value) {
+  for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
-    } else if (c == '"') {
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '"' && label_value) {
       out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// HELP text with '\' and newline escaped.
-std::string HelpText(std::string_view help) {
-  std::string out;
-  for (char c : help) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
     } else {
       out += c;
     }
@@ -70,7 +56,7 @@ void Header(std::string& out, std::string_view name, std::string_view help, std:
   out += "# HELP ";
   out += name;
   out += ' ';
-  out += HelpText(help);
+  out += Escape(help, false);
   out += "\n# TYPE ";
   out += name;
   out += ' ';
@@ -161,7 +147,7 @@ std::string Metrics::Exposition() const {
            "HTTP requests answered, by route template, method and status.", "counter");
     for (const auto& [key, counter] : requests_) {
       const auto& [route, method, status] = key;
-      out += "ecrn_http_requests_total{route=\"" + LabelValue(route) + "\",method=\"" + method +
+      out += "ecrn_http_requests_total{route=\"" + Escape(route, true) + "\",method=\"" + method +
              "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(counter->Value()) +
              "\n";
     }
@@ -169,7 +155,7 @@ std::string Metrics::Exposition() const {
            "Time from a request's header to the end of its response, by route template.",
            "histogram");
     for (const auto& [route, h] : latency_) {
-      std::string label = "route=\"" + LabelValue(route) + "\"";
+      std::string label = "route=\"" + Escape(route, true) + "\"";
       // Read count first: concurrent requests may add to buckets meanwhile, so
       // +Inf is the larger of the bucket total and the count read.
       uint64_t count = h->count.load(std::memory_order_relaxed);

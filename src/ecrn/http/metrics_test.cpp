@@ -4,8 +4,6 @@
 #include "ecrn/http/metrics.hpp"
 
 #include <cmath>
-#include <map>
-#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -13,27 +11,14 @@
 
 #include "ecrn/http/router.hpp"
 #include "ecrn/http/service_routes.hpp"
+#include "testing/testing.hpp"
 
 namespace ecrn::http {
 namespace {
 
 using namespace std::chrono_literals;
 
-// The exposition as (series with labels -> value), skipping comments; fails
-// the test on a line that is not "series value".
-std::map<std::string, std::string> Samples(const std::string& text) {
-  std::map<std::string, std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    size_t space = line.rfind(' ');
-    EXPECT_NE(space, std::string::npos) << line;
-    if (space == std::string::npos) continue;
-    out[line.substr(0, space)] = line.substr(space + 1);
-  }
-  return out;
-}
+using ecrn::testing::PrometheusSamples;
 
 TEST(MetricsTest, CountsRequestsByRouteMethodAndStatus) {
   Metrics metrics;
@@ -45,7 +30,7 @@ TEST(MetricsTest, CountsRequestsByRouteMethodAndStatus) {
   EXPECT_EQ(metrics.RequestCount("/healthz", "GET", 503), 1u);
   EXPECT_EQ(metrics.RequestCount("/healthz", "POST", 200), 0u);
   EXPECT_EQ(metrics.RequestCount("unmatched", "other", 405), 1u);
-  auto samples = Samples(metrics.Exposition());
+  auto samples = PrometheusSamples(metrics.Exposition());
   EXPECT_EQ(samples["ecrn_http_requests_total{route=\"/healthz\",method=\"GET\",status=\"200\"}"],
             "2");
   EXPECT_EQ(
@@ -59,7 +44,7 @@ TEST(MetricsTest, HistogramBucketsAreCumulative) {
   metrics.RecordRequest("/a", "GET", 200, 20ms);    // <= 0.025
   metrics.RecordRequest("/a", "GET", 200, 20s);     // only +Inf
   metrics.RecordRequest("/a", "GET", 200, 5000ms);  // <= 5 (bounds are inclusive)
-  auto samples = Samples(metrics.Exposition());
+  auto samples = PrometheusSamples(metrics.Exposition());
   auto bucket = [&](const std::string& le) {
     return samples["ecrn_http_request_duration_seconds_bucket{route=\"/a\",le=\"" + le + "\"}"];
   };
@@ -105,11 +90,11 @@ TEST(MetricsTest, RegisteredGaugesAndCounters) {
       << text;
   stored = 7.5;
   metrics.AddGauge("ecrn_objects_stored", "Objects stored.", [&] { return stored * 2; });
-  auto samples = Samples(metrics.Exposition());
+  auto samples = PrometheusSamples(metrics.Exposition());
   EXPECT_EQ(samples["ecrn_objects_stored"], "15");
   EXPECT_EQ(samples["ecrn_events_streamed_total"], "5");
   metrics.AddGauge("ecrn_broken", "Fails.", [] { return std::nan(""); });
-  EXPECT_EQ(Samples(metrics.Exposition())["ecrn_broken"], "NaN");
+  EXPECT_EQ(PrometheusSamples(metrics.Exposition())["ecrn_broken"], "NaN");
 }
 
 TEST(MetricsTest, ConcurrentRecordingLosesNothing) {
@@ -129,7 +114,8 @@ TEST(MetricsTest, ConcurrentRecordingLosesNothing) {
         metrics.RequestCount("/a", "GET", 200 + t) + metrics.RequestCount("/b", "GET", 200 + t);
   }
   EXPECT_EQ(total, 4000u);
-  EXPECT_EQ(Samples(metrics.Exposition())["ecrn_http_request_duration_seconds_count{route=\"/a\"}"],
+  EXPECT_EQ(PrometheusSamples(
+                metrics.Exposition())["ecrn_http_request_duration_seconds_count{route=\"/a\"}"],
             "2000");
 }
 

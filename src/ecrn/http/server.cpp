@@ -460,7 +460,7 @@ Result<void> Server::Impl::LoadTls() {
       "TLS private key '" + key + "' does not match certificate '" + cert + "'";
   if (SSL_CTX_use_PrivateKey_file(ctx, key.c_str(), SSL_FILETYPE_PEM) != 1) {
     // OpenSSL checks the pair while loading the key.
-    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+    if (ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH) {
       ERR_clear_error();
       return Error::Invalid(mismatch);
     }

@@ -315,6 +315,20 @@ Router StreamRouter(WriterSlot& slot) {
   return router;
 }
 
+// A client that sent GET /events and read the response header; `writer` is
+// the stream's (null if the handler never got one).
+struct OpenStream {
+  OpenStream(uint16_t port, WriterSlot& slot) : client(port), reader(client) {
+    client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
+    head = reader.Head();
+    writer = slot.Take();
+  }
+  Client client;
+  ChunkedReader reader;
+  std::string head;
+  std::shared_ptr<StreamWriter> writer;
+};
+
 TEST(ServerStreamTest, ChunksArriveInOrderWithKeepAliveAndACleanEnd) {
   WriterSlot slot;
   Router router = StreamRouter(slot);
@@ -323,10 +337,9 @@ TEST(ServerStreamTest, ChunksArriveInOrderWithKeepAliveAndACleanEnd) {
   options.read_timeout = 200ms;  // streams are exempt from read and idle time-outs
   options.idle_timeout = 200ms;
   RunningServer running(router, options);
-  Client client(running.port());
-  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
-  ChunkedReader reader(client);
-  std::string head = reader.Head();
+  OpenStream stream(running.port(), slot);
+  const std::string& head = stream.head;
+  ChunkedReader& reader = stream.reader;
   EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << head;
   EXPECT_NE(head.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << head;
   EXPECT_EQ(head.find("Content-Length"), std::string::npos) << head;
@@ -335,7 +348,7 @@ TEST(ServerStreamTest, ChunksArriveInOrderWithKeepAliveAndACleanEnd) {
   EXPECT_NE(head.find("Content-Type: text/event-stream\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("X-Request-Id: "), std::string::npos) << head;
 
-  auto writer = slot.Take();
+  auto writer = stream.writer;
   ASSERT_NE(writer, nullptr);
   EXPECT_TRUE(writer->IsOpen());
   std::thread producer([writer] {
@@ -359,22 +372,21 @@ TEST(ServerStreamTest, ChunksArriveInOrderWithKeepAliveAndACleanEnd) {
   ASSERT_TRUE(reader.WaitEnd());
   EXPECT_NE(reader.Decode().find("data: last\n\n"), std::string::npos);
   EXPECT_EQ(reader.Decode().find("too late"), std::string::npos);
-  EXPECT_EQ(client.ReadAll(), "");  // then the server closes the connection
+  EXPECT_EQ(stream.client.ReadAll(), "");  // then the server closes the connection
 }
 
 TEST(ServerStreamTest, PeerClosingClosesTheStream) {
   WriterSlot slot;
   Router router = StreamRouter(slot);
   RunningServer running(router, {});
-  Client client(running.port());
-  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
-  ChunkedReader reader(client);
-  ASSERT_NE(reader.Head(), "");
-  auto writer = slot.Take();
+  OpenStream stream(running.port(), slot);
+  ASSERT_NE(stream.head, "");
+  auto writer = stream.writer;
   ASSERT_NE(writer, nullptr);
+  ChunkedReader& reader = stream.reader;
   EXPECT_TRUE(writer->Write("data: 1\n\n"));
   ASSERT_TRUE(reader.WaitFor("data: 1\n\n"));
-  client.Close();
+  stream.client.Close();
   EXPECT_TRUE(Eventually([&] { return !writer->IsOpen(); }));
   EXPECT_FALSE(writer->Write("data: 2\n\n"));
 }
@@ -385,12 +397,11 @@ TEST(ServerStreamTest, StopEndsOpenStreamsAtOnce) {
   ServerOptions options;
   options.shutdown_grace = 600s;  // a stream holding up the stop would hang the test
   RunningServer running(router, options);
-  Client client(running.port());
-  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
-  ChunkedReader reader(client);
-  ASSERT_NE(reader.Head(), "");
-  auto writer = slot.Take();
+  OpenStream stream(running.port(), slot);
+  ASSERT_NE(stream.head, "");
+  auto writer = stream.writer;
   ASSERT_NE(writer, nullptr);
+  ChunkedReader& reader = stream.reader;
   running.server().Stop();
   EXPECT_TRUE(running.WaitStopped(30s));
   EXPECT_FALSE(writer->IsOpen());
@@ -404,12 +415,11 @@ TEST(ServerStreamTest, AWriteOverTheQueueLimitClosesTheStream) {
   ServerOptions options;
   options.stream_queue_limit = 1024;
   RunningServer running(router, options);
-  Client client(running.port());
-  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
-  ChunkedReader reader(client);
-  ASSERT_NE(reader.Head(), "");
-  auto writer = slot.Take();
+  OpenStream stream(running.port(), slot);
+  ASSERT_NE(stream.head, "");
+  auto writer = stream.writer;
   ASSERT_NE(writer, nullptr);
+  ChunkedReader& reader = stream.reader;
   EXPECT_FALSE(writer->Write(std::string(2048, 'x')));
   EXPECT_FALSE(writer->IsOpen());
   EXPECT_TRUE(reader.WaitEnd());
@@ -422,9 +432,8 @@ TEST(ServerStreamTest, AClientThatDoesNotReadGetsItsStreamClosed) {
   ServerOptions options;
   options.stream_queue_limit = 64 * 1024;
   RunningServer running(router, options);
-  Client client(running.port());
-  client.Send("GET /events HTTP/1.1\r\nHost: x\r\n\r\n");
-  auto writer = slot.Take();
+  OpenStream stream(running.port(), slot);
+  auto writer = stream.writer;
   ASSERT_NE(writer, nullptr);
   // The client never reads: once the socket buffers are full, the queue fills
   // and the stream closes instead of growing.
