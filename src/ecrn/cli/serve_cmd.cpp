@@ -81,11 +81,12 @@ class LogFormat {
       fields["method"] = r.method;
       fields["route"] = r.route;
       fields["status"] = r.status;
-      fields["duration_ms"] = static_cast<double>(r.duration.count()) / 1000.0;
       fields["bytes_out"] = r.bytes_out;
       fields["tls"] = r.secure;
       if (r.streamed) fields["streamed"] = true;
-      logger_->info("{}", Members(fields));
+      // Fixed-point milliseconds (Boost.JSON would write 1.2345E0).
+      logger_->info("{},\"duration_ms\":{:.3f}", Members(fields),
+                    static_cast<double>(r.duration.count()) / 1000.0);
     } else {
       logger_->info("access {} {} {} {} {} {:.3f}ms {}B{}", r.request_id, r.remote_address,
                     r.method, r.route, r.status, static_cast<double>(r.duration.count()) / 1000.0,

@@ -745,6 +745,9 @@ asio::awaitable<void> Server::Impl::ServeStream(std::shared_ptr<Connection<Strea
     } catch (const std::exception& e) {
       Log(LogLevel::kError, "request " + id + ": stream failed: " + e.what());
       state->Abort();
+    } catch (...) {
+      Log(LogLevel::kError, "request " + id + ": stream failed");
+      state->Abort();
     }
   });
 
