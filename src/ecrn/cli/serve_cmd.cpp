@@ -15,10 +15,15 @@
 #include <spdlog/spdlog.h>
 
 #include "ecrn/cli/command.hpp"
+#include "ecrn/core/secrets.hpp"
+#include "ecrn/core/time.hpp"
+#include "ecrn/http/auth.hpp"
 #include "ecrn/http/metrics.hpp"
+#include "ecrn/http/rest.hpp"
 #include "ecrn/http/router.hpp"
 #include "ecrn/http/server.hpp"
 #include "ecrn/http/service_routes.hpp"
+#include "ecrn/http/taxii.hpp"
 
 namespace ecrn::cli {
 namespace {
@@ -156,7 +161,16 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   if (!db) return Fail(db.error());
   store::Store& store = **db;
 
+  // The key of TAXII `next` tokens: one per database, so every server on it
+  // accepts the tokens of the others.
+  auto paging_secret = store.ServerSecret("taxii-paging", RandomToken(32));
+  if (!paging_secret) return Fail(paging_secret.error());
+
+  SystemClock clock;
+  http::Authenticator auth(store, clock);
   http::AddServiceRoutes(router, store, log);
+  http::AddTaxiiRoutes(router, store, auth, clock, *paging_secret, {}, log);
+  http::AddRestRoutes(router, store, auth, clock, log);
   http::AddMetricsRoute(router, metrics, args.metrics_token);
   metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",
                    [&store, log] {

@@ -27,7 +27,8 @@ struct Request {
   std::string body;
   // Filled by the server: true when the request came over TLS.
   bool secure = false;
-  // Filled by the server: the peer's IP address as text ("127.0.0.1", "::1").
+  // Filled by the server: the peer's IP address as text ("127.0.0.1", "::1";
+  // "" when unknown).
   std::string remote_address;
   // Filled by the server: the id of this request (also sent back as
   // X-Request-Id and written in the access log); quote it in error logs.
