@@ -61,12 +61,15 @@ std::string ApiKeyPrefix(std::string_view key) {
   return std::string(key.substr(0, kPrefixLen));
 }
 
-std::string HashApiKey(std::string_view key) {
+std::string HashApiKey(std::string_view key) { return Sha256Hex(key); }
+
+std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(key.data(), key.size(), digest, &len, EVP_sha256(), nullptr);
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
+  out.reserve(len * 2);
   for (unsigned i = 0; i < len; ++i) {
     out += kHex[digest[i] >> 4];
     out += kHex[digest[i] & 0xf];

@@ -26,6 +26,8 @@ NewApiKey GenerateApiKey();
 std::string ApiKeyPrefix(std::string_view key);
 // The hash stored for a key (hex SHA-256).
 std::string HashApiKey(std::string_view key);
+// SHA-256 of `data` as 64 lower-case hex digits ("" only if OpenSSL fails).
+std::string Sha256Hex(std::string_view data);
 // Constant-time comparison of two equal-length strings (false when lengths differ).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -62,6 +62,9 @@ class FakeStore final : public store::Store {
   }
   Result<std::vector<int64_t>> RedRecipients(int64_t) override { return Unused(); }
   Result<int64_t> DeleteObject(int64_t, std::string_view) override { return Unused(); }
+  Result<AuditEntry> AppendAudit(const AuditRecord&) override { return Unused(); }
+  Result<std::vector<AuditEntry>> ListAudit(const store::AuditQuery&) override { return Unused(); }
+  Result<std::optional<store::AuditHead>> AuditChainHead() override { return Unused(); }
 
  private:
   static Error Unused() { return Error::Internal("FakeStore does not serve this call"); }
