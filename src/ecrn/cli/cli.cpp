@@ -60,7 +60,7 @@ std::string CliActor() {
   return name.empty() ? "cli" : "cli:" + AuditSafeText(name);
 }
 
-int RecordCli(store::Store& store, std::string_view action, std::string target,
+int RecordCli(store::Store& store, std::string_view action, std::string_view target,
               std::optional<int64_t> subject_org_id, const boost::json::object& detail) {
   AuditRecord r;
   r.time = SystemClock().Now();

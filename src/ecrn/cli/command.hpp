@@ -54,7 +54,7 @@ std::string CliActor();
 // Appends an audit entry for a change the CLI made (actor CliActor(), no
 // remote address, outcome "success"). Returns kExitOk, or reports on stderr
 // that the change was made but not recorded and returns kExitFailed.
-int RecordCli(store::Store& store, std::string_view action, std::string target,
+int RecordCli(store::Store& store, std::string_view action, std::string_view target,
               std::optional<int64_t> subject_org_id, const boost::json::object& detail);
 
 // Makes `body(store)` the action of `cmd`: it runs with ctx.db opened and
