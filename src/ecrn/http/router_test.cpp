@@ -162,6 +162,19 @@ TEST(RouterTest, TemplateParametersMatchOneDecodedSegment) {
   EXPECT_EQ(router.Handle(Get("/taxii2/%2e/collections/x/")).status, 404);
 }
 
+TEST(RouterTest, UnencodedBracketsInTheQueryAreAccepted) {
+  Router router;
+  router.Add("GET", "/objects/", [](const RouteContext& ctx) {
+    std::string out;
+    for (const auto& [k, v] : ctx.query) out += k + "=" + v + ";";
+    return MakeResponse(200, "text/plain", out);
+  });
+  EXPECT_EQ(router.Handle(Get("/objects/?match[type]=indicator&match%5Bid%5D=x--1")).body,
+            "match[type]=indicator;match[id]=x--1;");
+  // Brackets stay forbidden in the path.
+  EXPECT_EQ(router.Handle(Get("/obj[ects/?a=1")).status, 400);
+}
+
 TEST(RouterTest, FirstRouteForMethodWinsAndAllowListsAll) {
   Router router;
   router.Add("GET", "/r", [](const RouteContext&) { return MakeResponse(200, "text/plain", "g"); });
