@@ -93,7 +93,8 @@ void AddOrg(CLI::App& app, Context& ctx) {
     auto id = s.AddOrganisation(*o);
     if (!id) return Fail(id.error());
     std::cout << *id << "\n";
-    return kExitOk;
+    return RecordCli(s, "org.create", "org:" + std::to_string(*id), *id,
+                     {{"name", o->name}, {"kind", o->kind}, {"country", o->country}});
   });
   auto* list = org->add_subcommand("list", "List organisations");
   AddDbOption(list, ctx);
@@ -143,7 +144,8 @@ void AddUser(CLI::App& app, Context& ctx) {
     auto id = s.AddUser(u);
     if (!id) return Fail(id.error());
     std::cout << *id << "\n";
-    return kExitOk;
+    return RecordCli(s, "user.create", "user:" + std::to_string(*id), org->id,
+                     {{"username", u.username}, {"role", u.role}});
   });
   auto* list = user->add_subcommand("list", "List users");
   AddDbOption(list, ctx);
@@ -178,7 +180,8 @@ void AddUser(CLI::App& app, Context& ctx) {
     auto r = s.SetPassword(u->id, *hash);
     if (!r) return Fail(r.error());
     std::cerr << "password changed for " << u->username << "\n";
-    return kExitOk;
+    return RecordCli(s, "user.password.set", "user:" + std::to_string(u->id), u->org_id,
+                     {{"username", u->username}});
   });
 }
 
@@ -206,7 +209,8 @@ void AddChannel(CLI::App& app, Context& ctx) {
     auto id = s.AddChannel(*c);
     if (!id) return Fail(id.error());
     std::cout << *id << "\n";
-    return kExitOk;
+    return RecordCli(s, "channel.create", "channel:" + std::to_string(*id), std::nullopt,
+                     {{"name", c->name}, {"default_tlp", c->default_tlp}});
   });
   auto* list = channel->add_subcommand("list", "List channels");
   AddDbOption(list, ctx);
@@ -239,7 +243,9 @@ void AddChannel(CLI::App& app, Context& ctx) {
     if (!r) return Fail(r.error());
     std::cerr << org->name << " on " << ch->name << ": " << (a->read ? "read" : "no read") << ", "
               << (a->write ? "write" : "no write") << "\n";
-    return kExitOk;
+    return RecordCli(
+        s, "membership.grant", "channel:" + std::to_string(ch->id), org->id,
+        {{"channel", ch->name}, {"org", org->name}, {"read", a->read}, {"write", a->write}});
   });
 }
 
@@ -274,7 +280,10 @@ void AddApiKey(CLI::App& app, Context& ctx) {
     std::cout << k.key << "\n";
     std::cerr << "key " << *id << " for " << u->username
               << " created; it is shown only now, store it safely\n";
-    return kExitOk;
+    boost::json::object detail{
+        {"user_id", u->id}, {"prefix", k.prefix}, {"read_only", a->read_only}};
+    if (row.expires) detail["expires"] = FormatTimestamp(*row.expires, 0);
+    return RecordCli(s, "apikey.create", "apikey:" + std::to_string(*id), u->org_id, detail);
   });
   auto* revoke = apikey->add_subcommand("revoke", "Revoke a key (by id or by the key itself)");
   AddDbOption(revoke, ctx);
@@ -282,13 +291,17 @@ void AddApiKey(CLI::App& app, Context& ctx) {
   revoke->add_option("key", *which, "Key id, or the key")->required();
   RunWithDatabase(revoke, ctx, [which](store::Store& s) {
     int64_t key_id = 0;
+    std::optional<int64_t> owner;  // the key's user, when the key itself was given
     std::string prefix = ApiKeyPrefix(*which);
     if (!prefix.empty()) {
       auto keys = s.FindApiKeysByPrefix(prefix);
       if (!keys) return Fail(keys.error());
       std::string hash = HashApiKey(*which);
       for (const auto& k : *keys) {
-        if (ConstantTimeEquals(k.key_hash, hash)) key_id = k.id;
+        if (ConstantTimeEquals(k.key_hash, hash)) {
+          key_id = k.id;
+          owner = k.user_id;
+        }
       }
     } else if (!which->empty() && std::all_of(which->begin(), which->end(),
                                               [](char ch) { return ch >= '0' && ch <= '9'; })) {
@@ -299,7 +312,13 @@ void AddApiKey(CLI::App& app, Context& ctx) {
     auto r = s.RevokeApiKey(key_id);
     if (!r) return Fail(r.error());
     std::cerr << "key " << key_id << " revoked\n";
-    return kExitOk;
+    std::optional<int64_t> owner_org;
+    boost::json::object detail;
+    if (owner) {
+      detail["user_id"] = *owner;
+      if (auto u = s.FindUser(std::to_string(*owner))) owner_org = u->org_id;
+    }
+    return RecordCli(s, "apikey.revoke", "apikey:" + std::to_string(key_id), owner_org, detail);
   });
 }
 

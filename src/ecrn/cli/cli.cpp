@@ -2,11 +2,17 @@
 
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 
+#include <boost/json/serialize.hpp>
+#include <pwd.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "ecrn/cli/command.hpp"
+#include "ecrn/core/audit_chain.hpp"
+#include "ecrn/core/time.hpp"
 #include "ecrn/core/version.hpp"
 
 namespace ecrn::cli {
@@ -17,7 +23,13 @@ void AddDbOption(CLI::App* cmd, Context& ctx) {
       ->capture_default_str();
 }
 
-Result<std::unique_ptr<store::Store>> OpenDatabase(const Context& ctx) {
+Result<std::unique_ptr<store::Store>> OpenDatabase(const Context& ctx, DbUse use) {
+  const bool postgres =
+      ctx.db.rfind("postgresql://", 0) == 0 || ctx.db.rfind("postgres://", 0) == 0;
+  std::error_code ec;
+  if (use == DbUse::kExisting && !postgres && !std::filesystem::is_regular_file(ctx.db, ec)) {
+    return Error::Invalid("no database file at '" + ctx.db + "'");
+  }
   ECRN_ASSIGN_OR_RETURN(auto db, store::OpenStore(ctx.db));
   ECRN_TRY(db->Migrate());
   return db;
@@ -35,6 +47,37 @@ int Fail(const std::string& message, int code) {
   return code;
 }
 
+std::string CliActor() {
+  std::string name;
+  passwd pw{};
+  passwd* found = nullptr;
+  char buffer[4096];
+  if (getpwuid_r(geteuid(), &pw, buffer, sizeof buffer, &found) == 0 && found && found->pw_name) {
+    name = found->pw_name;
+  } else if (const char* user = std::getenv("USER"); user && *user) {
+    name = user;
+  }
+  return name.empty() ? "cli" : "cli:" + AuditSafeText(name);
+}
+
+int RecordCli(store::Store& store, std::string_view action, std::string_view target,
+              std::optional<int64_t> subject_org_id, const boost::json::object& detail) {
+  AuditRecord r;
+  r.time = SystemClock().Now();
+  r.actor_label = CliActor();
+  r.action = std::string(action);
+  r.target = AuditSafeText(target);
+  r.subject_org_id = subject_org_id;
+  r.outcome = "success";
+  r.detail = AuditSafeText(boost::json::serialize(detail));  // JSON stays valid
+  auto appended = store.AppendAudit(r);
+  if (!appended) {
+    return Fail("the change was made but could not be recorded in the audit log: " +
+                appended.error().message);
+  }
+  return kExitOk;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"ECRN — Elections Cyber Readiness Network platform", "ecrn"};
   app.set_version_flag("--version", std::string("ecrn ") + kVersion);
@@ -44,6 +87,7 @@ int Main(int argc, char** argv) {
   AddStixCommands(app, ctx);
   AddIntelCommands(app, ctx);
   AddServeCommand(app, ctx);
+  AddAuditCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

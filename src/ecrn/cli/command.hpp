@@ -5,9 +5,12 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <CLI/CLI.hpp>
+#include <boost/json/object.hpp>
 
 #include "ecrn/core/result.hpp"
 #include "ecrn/store/store.hpp"
@@ -30,21 +33,39 @@ struct Context {
 // Adds `--db` to a subcommand, bound to ctx.db.
 void AddDbOption(CLI::App* cmd, Context& ctx);
 
-// Opens ctx.db and applies migrations. Prints nothing.
-Result<std::unique_ptr<store::Store>> OpenDatabase(const Context& ctx);
+// How a command treats its --db.
+enum class DbUse {
+  kCreate,    // a SQLite file is created when missing; open failures exit kExitFailed
+  kExisting,  // the database must exist (a SQLite file is never created); failures exit kExitUsage
+};
+
+// Opens ctx.db and applies migrations. Prints nothing. With kExisting, a
+// SQLite path that is not a file is kInvalidArgument.
+Result<std::unique_ptr<store::Store>> OpenDatabase(const Context& ctx, DbUse use = DbUse::kCreate);
 
 // Prints "ecrn: <message>" on stderr and returns `code`.
 int Fail(const Error& error, int code = kExitFailed);
 int Fail(const std::string& message, int code = kExitFailed);
 
+// The audit actor label of this process: "cli:<OS user>" ("cli" when the
+// user cannot be named).
+std::string CliActor();
+
+// Appends an audit entry for a change the CLI made (actor CliActor(), no
+// remote address, outcome "success"). Returns kExitOk, or reports on stderr
+// that the change was made but not recorded and returns kExitFailed.
+int RecordCli(store::Store& store, std::string_view action, std::string_view target,
+              std::optional<int64_t> subject_org_id, const boost::json::object& detail);
+
 // Makes `body(store)` the action of `cmd`: it runs with ctx.db opened and
-// migrated, and a database that cannot be opened is reported by Fail.
+// migrated, and a database that cannot be opened is reported by Fail (exit
+// kExitFailed, or kExitUsage for DbUse::kExisting).
 template <typename F>
-void RunWithDatabase(CLI::App* cmd, Context& ctx, F body) {
-  cmd->callback([&ctx, body]() {
-    ctx.action = [&ctx, body]() -> int {
-      auto db = OpenDatabase(ctx);
-      if (!db) return Fail(db.error(), kExitFailed);
+void RunWithDatabase(CLI::App* cmd, Context& ctx, F body, DbUse use = DbUse::kCreate) {
+  cmd->callback([&ctx, body, use]() {
+    ctx.action = [&ctx, body, use]() -> int {
+      auto db = OpenDatabase(ctx, use);
+      if (!db) return Fail(db.error(), use == DbUse::kExisting ? kExitUsage : kExitFailed);
       return body(**db);
     };
   });
@@ -55,5 +76,6 @@ void AddAdminCommands(CLI::App& app, Context& ctx);  // db, org, user, channel, 
 void AddStixCommands(CLI::App& app, Context& ctx);   // stix validate
 void AddIntelCommands(CLI::App& app, Context& ctx);  // import, export
 void AddServeCommand(CLI::App& app, Context& ctx);   // serve
+void AddAuditCommands(CLI::App& app, Context& ctx);  // audit verify, audit list
 
 }  // namespace ecrn::cli

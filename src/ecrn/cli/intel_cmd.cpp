@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include <boost/json/array.hpp>
 #include <unistd.h>
 
 #include "ecrn/cli/command.hpp"
@@ -126,6 +127,14 @@ int RunImport(store::Store& db, const ImportArgs& a) {
     total_dup += summary->duplicates;
     total_rejected += rejected;
     if (rejected > 0 && rc == kExitOk) rc = kExitFailed;
+    if (RecordCli(db, "import", "channel:" + std::to_string(channel->id), std::nullopt,
+                  {{"channel", channel->name},
+                   {"file", file},
+                   {"added", summary->added},
+                   {"duplicates", summary->duplicates},
+                   {"rejected", rejected}}) != kExitOk) {
+      rc = kExitFailed;
+    }
   }
   if (a.files.size() > 1) {
     std::cout << "total: " << total_added << " added, " << total_dup << " already present, "
@@ -157,6 +166,7 @@ int RunExport(store::Store& db, const ExportArgs& a) {
   // Streams page by page: the bundle is never held whole in memory.
   std::string out = R"({"type":"bundle","id":"bundle--)" + UuidV4() + R"(","objects":[)";
   bool first = true;
+  int64_t exported = 0, red = 0;
   for (;;) {
     auto page = db.QueryObjects(q);
     if (!page) return Fail(page.error());
@@ -164,6 +174,8 @@ int RunExport(store::Store& db, const ExportArgs& a) {
       if (!first) out += ',';
       first = false;
       out += o.json;
+      ++exported;
+      if (o.tlp == stix::TlpToken(stix::Tlp::kRed)) ++red;
     }
     std::cout << out;
     out.clear();
@@ -172,7 +184,14 @@ int RunExport(store::Store& db, const ExportArgs& a) {
   }
   std::cout << "]}\n" << std::flush;
   if (!std::cout) return Fail("cannot write the bundle to standard output");
-  return kExitOk;
+  boost::json::array types(a.types.begin(), a.types.end());
+  return RecordCli(db, "export", "channel:" + std::to_string(channel->id), std::nullopt,
+                   {{"channel", channel->name},
+                    {"objects", exported},
+                    {"red_objects", red},
+                    {"types", std::move(types)},
+                    {"since", a.since},
+                    {"all_versions", a.all_versions}});
 }
 
 }  // namespace

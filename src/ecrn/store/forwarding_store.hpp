@@ -113,6 +113,13 @@ class ForwardingStore : public Store {
   Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) override {
     return inner_.ServerSecret(name, candidate);
   }
+  Result<AuditEntry> AppendAudit(const AuditRecord& record) override {
+    return inner_.AppendAudit(record);
+  }
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override {
+    return inner_.ListAudit(query);
+  }
+  Result<std::optional<AuditHead>> AuditChainHead() override { return inner_.AuditChainHead(); }
 
  protected:
   Store& inner_;

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ecrn/core/audit_chain.hpp"
 #include "ecrn/core/result.hpp"
 #include "ecrn/core/time.hpp"
 
@@ -197,6 +198,31 @@ struct TaxiiStatus {
   std::string json;
 };
 
+// Which audit entries to return (ListAudit), in seq order. Empty / unset
+// fields do not filter.
+struct AuditQuery {
+  std::optional<int64_t> after_seq;  // seq > this (paging)
+  size_t limit = 1000;
+  std::optional<std::string> action;  // exact match
+  std::optional<int64_t> actor_org_id;
+  std::optional<int64_t> subject_org_id;
+  // Entries whose actor OR subject organisation is this one (what an
+  // org-admin may read; the policy module decides who gets which filter).
+  std::optional<int64_t> involving_org_id;
+  std::optional<Micros> since;      // time >= this
+  std::optional<Micros> until;      // time < this
+  std::optional<std::string> hash;  // the entry with this hash (verification)
+};
+
+// The head of the audit chain, kept in its own row and updated in the same
+// transaction as each append: the last seq, its hash and its time. It lets a
+// verifier notice entries deleted from the end, which the chain alone cannot.
+struct AuditHead {
+  int64_t seq = 0;   // 0 when the log is empty
+  std::string hash;  // the last entry's hash; "" when the log is empty
+  Micros time = 0;   // the last entry's time
+};
+
 // New object versions as they are committed, by this process or any other
 // writing to the same database, in commit order. Not thread-safe: one
 // consumer calls Next.
@@ -297,6 +323,22 @@ class Store {
   // A named server-wide secret shared by every server on the database:
   // stores `candidate` when the name has none yet, and returns the stored one.
   virtual Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) = 0;
+
+  // Audit log (hash-chained, append-only through this interface).
+  // Appends `record` as the next entry, atomically with respect to every other
+  // append on the database (other Store instances and processes included):
+  // seq = head.seq + 1, prev_hash = the head's hash (kAuditGenesisHash for the
+  // first entry), time = max(record.time, head.time) so times never go back,
+  // hash = AuditEntryHash(entry); entry and head are written in one
+  // transaction. Returns the stored entry. Fails with kInvalidArgument when a
+  // text field is not valid UTF-8 or holds NUL (see AuditTextIsValid), the
+  // action is empty, or detail is not a JSON object ("" is stored as "{}").
+  virtual Result<AuditEntry> AppendAudit(const AuditRecord& record) = 0;
+  // Entries matching `query`, in increasing seq order, at most query.limit.
+  // Page through the whole log with after_seq = the last seq seen.
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;
+  // The chain head row; nullopt when it is missing (the log was tampered with).
+  virtual Result<std::optional<AuditHead>> AuditChainHead() = 0;
 };
 
 struct StoreOptions {

@@ -910,4 +910,223 @@ TEST_P(StoreContract, ConcurrentInsertsKeepDateAddedUniqueAndIncreasing) {
   EXPECT_EQ(*distinct.rbegin(), kT0 + static_cast<Micros>(rows.size()) - 1);
 }
 
+// --- audit log ----------------------------------------------------------------
+
+// A record with every field set; the actor user is actor org * 100.
+inline AuditRecord Record(const std::string& action, Micros time,
+                          std::optional<int64_t> actor_org = std::nullopt,
+                          std::optional<int64_t> subject_org = std::nullopt) {
+  AuditRecord r;
+  r.time = time;
+  r.actor_user_id = actor_org ? std::optional<int64_t>(*actor_org * 100) : std::nullopt;
+  r.actor_org_id = actor_org;
+  r.actor_label = "ana \xc8\x99i \"quotes\"";
+  r.remote_addr = "127.0.0.1";
+  r.action = action;
+  r.target = "object:indicator--1";
+  r.subject_org_id = subject_org;
+  r.outcome = "success";
+  r.detail = R"({"n":1,"text":"a \"b\" \\ c"})";
+  return r;
+}
+
+// Checks that `entries` (the whole log, in order) form one chain from seq 1.
+inline void ExpectOneChain(const std::vector<AuditEntry>& entries) {
+  std::string prev(kAuditGenesisHash);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const AuditEntry& e = entries[i];
+    ASSERT_EQ(e.seq, static_cast<int64_t>(i + 1)) << "gap-free";
+    ASSERT_EQ(e.prev_hash, prev) << "entry " << e.seq << " links to its predecessor";
+    ASSERT_EQ(e.hash, AuditEntryHash(e)) << "entry " << e.seq << " hash";
+    if (i > 0) {
+      ASSERT_GE(e.time, entries[i - 1].time) << "time never goes back";
+    }
+    prev = e.hash;
+  }
+}
+
+TEST_P(StoreContract, AuditFreshHeadIsEmpty) {
+  auto head = store_->AuditChainHead();
+  ASSERT_TRUE(head.ok()) << head.error().ToString();
+  ASSERT_TRUE(head->has_value());
+  EXPECT_EQ((*head)->seq, 0);
+  EXPECT_EQ((*head)->hash, "");
+  auto all = store_->ListAudit({});
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  EXPECT_THAT(*all, IsEmpty());
+}
+
+TEST_P(StoreContract, AuditAppendChainsEntriesAndRoundTripsEveryField) {
+  auto first = store_->AppendAudit(Record("login.success", kT0, 3, 4));
+  ASSERT_TRUE(first.ok()) << first.error().ToString();
+  EXPECT_EQ(first->seq, 1);
+  EXPECT_EQ(first->prev_hash, kAuditGenesisHash);
+  EXPECT_EQ(first->hash, AuditEntryHash(*first));
+  AuditRecord bare;
+  bare.time = kT0 + 5;
+  bare.action = "login.failure";
+  bare.detail = "";  // stored as {}
+  auto second = store_->AppendAudit(bare);
+  ASSERT_TRUE(second.ok()) << second.error().ToString();
+  EXPECT_EQ(second->seq, 2);
+  EXPECT_EQ(second->prev_hash, first->hash);
+  EXPECT_EQ(second->detail, "{}");
+
+  auto all = store_->ListAudit({});
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  ExpectOneChain(*all);
+  const AuditEntry& a = (*all)[0];
+  const AuditRecord want = Record("login.success", kT0, 3, 4);
+  EXPECT_EQ(a.time, kT0);
+  EXPECT_EQ(a.actor_user_id, std::optional<int64_t>(300));
+  EXPECT_EQ(a.actor_org_id, std::optional<int64_t>(3));
+  EXPECT_EQ(a.actor_label, want.actor_label);
+  EXPECT_EQ(a.remote_addr, "127.0.0.1");
+  EXPECT_EQ(a.action, "login.success");
+  EXPECT_EQ(a.target, want.target);
+  EXPECT_EQ(a.subject_org_id, std::optional<int64_t>(4));
+  EXPECT_EQ(a.outcome, "success");
+  EXPECT_EQ(a.detail, want.detail);
+  EXPECT_EQ(a.hash, first->hash);
+  const AuditEntry& b = (*all)[1];
+  EXPECT_FALSE(b.actor_user_id || b.actor_org_id || b.subject_org_id) << "NULLs stay NULL";
+  EXPECT_EQ(b.actor_label, "");
+
+  auto head = store_->AuditChainHead();
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_EQ((*head)->seq, 2);
+  EXPECT_EQ((*head)->hash, second->hash);
+  EXPECT_EQ((*head)->time, kT0 + 5);
+}
+
+TEST_P(StoreContract, AuditTimeNeverGoesBack) {
+  ASSERT_TRUE(store_->AppendAudit(Record("a", kT0 + 100)).ok());
+  auto late = store_->AppendAudit(Record("b", kT0 + 40));
+  ASSERT_TRUE(late.ok()) << late.error().ToString();
+  EXPECT_EQ(late->time, kT0 + 100);
+  EXPECT_EQ(late->hash, AuditEntryHash(*late));
+}
+
+TEST_P(StoreContract, AuditRejectsBadRecordsAndAppendsNothing) {
+  ASSERT_TRUE(store_->AppendAudit(Record("ok", kT0)).ok());
+  std::vector<AuditRecord> bad;
+  bad.push_back(Record("", kT0));
+  bad.push_back(Record("x", kT0));
+  bad.back().actor_label = "bad \xff byte";
+  bad.push_back(Record("x", kT0));
+  bad.back().target = std::string("nul\0inside", 10);
+  bad.push_back(Record("x", kT0));
+  bad.back().detail = "[1,2]";
+  bad.push_back(Record("x", kT0));
+  bad.back().detail = "{not json";
+  for (const auto& r : bad) {
+    auto a = store_->AppendAudit(r);
+    ASSERT_FALSE(a.ok()) << r.action << "/" << r.actor_label << "/" << r.detail;
+    EXPECT_EQ(a.error().code, ErrorCode::kInvalidArgument);
+  }
+  auto all = store_->ListAudit({});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 1u);
+  EXPECT_EQ((*store_->AuditChainHead())->seq, 1);
+  auto next = store_->AppendAudit(Record("after", kT0));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->seq, 2) << "a rejected record leaves no gap";
+}
+
+TEST_P(StoreContract, AuditListFilters) {
+  // seq: action, actor org, subject org, time
+  ASSERT_TRUE(store_->AppendAudit(Record("login.success", kT0, 1, std::nullopt)).ok());  // 1
+  ASSERT_TRUE(store_->AppendAudit(Record("export", kT0 + 10, 2, 2)).ok());               // 2
+  ASSERT_TRUE(store_->AppendAudit(Record("membership.grant", kT0 + 20, 2, 1)).ok());     // 3
+  ASSERT_TRUE(store_->AppendAudit(Record("export", kT0 + 30, 3, 3)).ok());               // 4
+  ASSERT_TRUE(store_->AppendAudit(Record("login.failure", kT0 + 40)).ok());              // 5
+  auto seqs = [&](const AuditQuery& q) {
+    std::vector<int64_t> out;
+    auto r = store_->ListAudit(q);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    if (r.ok()) {
+      for (const auto& e : *r) out.push_back(e.seq);
+    }
+    return out;
+  };
+  AuditQuery q;
+  EXPECT_THAT(seqs(q), ElementsAre(1, 2, 3, 4, 5));
+  q.action = "export";
+  EXPECT_THAT(seqs(q), ElementsAre(2, 4));
+  q = {};
+  q.actor_org_id = 2;
+  EXPECT_THAT(seqs(q), ElementsAre(2, 3));
+  q = {};
+  q.subject_org_id = 1;
+  EXPECT_THAT(seqs(q), ElementsAre(3));
+  q = {};
+  q.involving_org_id = 1;
+  EXPECT_THAT(seqs(q), ElementsAre(1, 3)) << "actor or subject";
+  q.involving_org_id = 3;
+  EXPECT_THAT(seqs(q), ElementsAre(4));
+  q.involving_org_id = 9;
+  EXPECT_THAT(seqs(q), IsEmpty());
+  q = {};
+  q.since = kT0 + 10;
+  q.until = kT0 + 40;
+  EXPECT_THAT(seqs(q), ElementsAre(2, 3, 4)) << "since inclusive, until exclusive";
+  q = {};
+  q.after_seq = 2;
+  q.limit = 2;
+  EXPECT_THAT(seqs(q), ElementsAre(3, 4));
+  q = {};
+  q.action = "export";
+  q.involving_org_id = 2;
+  q.since = kT0;
+  EXPECT_THAT(seqs(q), ElementsAre(2)) << "filters combine";
+  auto all = store_->ListAudit({});
+  ASSERT_TRUE(all.ok());
+  q = {};
+  q.hash = (*all)[3].hash;
+  EXPECT_THAT(seqs(q), ElementsAre(4));
+  q.hash = std::string(kAuditGenesisHash);
+  EXPECT_THAT(seqs(q), IsEmpty());
+}
+
+// Many threads on two Store instances over one database (as with several
+// servers) append at once: one gap-free chain, every entry present once.
+TEST_P(StoreContract, AuditConcurrentAppendsFormOneChain) {
+  auto second = Open(db_);
+  ASSERT_NE(second, nullptr);
+  constexpr int kThreads = 6;
+  constexpr int kPerThread = 20;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    Store* store = t % 2 ? second.get() : store_.get();
+    threads.emplace_back([&, t, store] {
+      for (int i = 0; i < kPerThread; ++i) {
+        AuditRecord r = Record("object.create", kT0 + i, t);
+        r.target = std::to_string(t) + "/" + std::to_string(i);
+        auto a = store->AppendAudit(r);
+        if (!a.ok()) {
+          ++failures;
+          ADD_FAILURE() << a.error().ToString();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  AuditQuery q;
+  q.limit = 100000;
+  auto all = store_->ListAudit(q);
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), size_t{kThreads * kPerThread});
+  ExpectOneChain(*all);
+  std::set<std::string> targets;
+  for (const auto& e : *all) targets.insert(e.target);
+  EXPECT_EQ(targets.size(), all->size()) << "every append stored exactly once";
+  auto head = store_->AuditChainHead();
+  ASSERT_TRUE(head.ok() && head->has_value());
+  EXPECT_EQ((*head)->seq, kThreads * kPerThread);
+  EXPECT_EQ((*head)->hash, all->back().hash);
+}
+
 }  // namespace ecrn::store::contract

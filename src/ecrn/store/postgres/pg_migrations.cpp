@@ -125,6 +125,38 @@ CREATE TABLE server_secrets (
   value TEXT NOT NULL
 );
 )sql"},
+    // The audit log: entries chained by hash (core/audit_chain.hpp), seq
+    // assigned by AppendAudit under a row lock on audit_head (one row), which
+    // also holds the last entry so deletions from the end are detectable. No
+    // foreign keys: entries outlive the users and organisations they name.
+    {3, R"sql(
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  time BIGINT NOT NULL,
+  actor_user_id BIGINT,
+  actor_org_id BIGINT,
+  actor_label TEXT NOT NULL,
+  remote_addr TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subject_org_id BIGINT,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX audit_log_action ON audit_log(action, seq);
+CREATE INDEX audit_log_actor_org ON audit_log(actor_org_id, seq);
+CREATE INDEX audit_log_subject_org ON audit_log(subject_org_id, seq);
+CREATE INDEX audit_log_time ON audit_log(time);
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq BIGINT NOT NULL,
+  hash TEXT NOT NULL,
+  time BIGINT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash, time) VALUES (1, 0, '', 0);
+)sql"},
 };
 
 Result<void> ApplyOne(PgConnection& conn, const PgMigration& m) {

@@ -15,6 +15,7 @@
 #include <poll.h>
 
 #include "ecrn/core/uuid.hpp"
+#include "ecrn/store/audit_append.hpp"
 #include "ecrn/store/backends.hpp"
 #include "ecrn/store/postgres/pg_connection.hpp"
 #include "ecrn/store/postgres/pg_migrations.hpp"
@@ -104,6 +105,28 @@ StoredObject ObjectAt(const PGresult* r, int i) {
   o.submitter_org = PgInt(r, i, 12);
   o.submitter_user = PgInt(r, i, 13);
   return o;
+}
+
+std::optional<int64_t> OptIntAt(const PGresult* r, int i, int col) {
+  return PgIsNull(r, i, col) ? std::nullopt : std::optional<int64_t>(PgInt(r, i, col));
+}
+
+AuditEntry AuditAt(const PGresult* r, int i) {
+  AuditEntry e;
+  e.seq = PgInt(r, i, 0);
+  e.time = PgInt(r, i, 1);
+  e.actor_user_id = OptIntAt(r, i, 2);
+  e.actor_org_id = OptIntAt(r, i, 3);
+  e.actor_label = PgText(r, i, 4);
+  e.remote_addr = PgText(r, i, 5);
+  e.action = PgText(r, i, 6);
+  e.target = PgText(r, i, 7);
+  e.subject_org_id = OptIntAt(r, i, 8);
+  e.outcome = PgText(r, i, 9);
+  e.detail = PgText(r, i, 10);
+  e.prev_hash = PgText(r, i, 11);
+  e.hash = PgText(r, i, 12);
+  return e;
 }
 
 template <typename T, typename RowFn>
@@ -740,7 +763,69 @@ class PostgresStore final : public Store {
     return PgText(res.get(), 0, 0);
   }
 
+  // --- audit log -----------------------------------------------------------
+
+  Result<AuditEntry> AppendAudit(const AuditRecord& record) override {
+    return InTransaction([&](PgConnection& conn) -> Result<AuditEntry> {
+      // The head row lock serialises appends across every server sharing the
+      // database; a waiting append reads the head its predecessor committed.
+      ECRN_ASSIGN_OR_RETURN(
+          auto res, conn.Exec("SELECT seq, hash, time FROM audit_head WHERE id = 1 FOR UPDATE"));
+      const std::optional<AuditHead> head = HeadFrom(res);
+      if (!head) return HeadMissing();
+      ECRN_ASSIGN_OR_RETURN(AuditEntry e, NextAuditEntry(record, *head));
+      const std::string insert =
+          std::string("INSERT INTO audit_log (") + kAuditColumns +
+          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+      ECRN_TRY(conn.Exec(insert.c_str(), PgParams()
+                                             .Int(e.seq)
+                                             .Int(e.time)
+                                             .OptInt(e.actor_user_id)
+                                             .OptInt(e.actor_org_id)
+                                             .Text(e.actor_label)
+                                             .Text(e.remote_addr)
+                                             .Text(e.action)
+                                             .Text(e.target)
+                                             .OptInt(e.subject_org_id)
+                                             .Text(e.outcome)
+                                             .Text(e.detail)
+                                             .Text(e.prev_hash)
+                                             .Text(e.hash)));
+      ECRN_TRY(conn.Exec("UPDATE audit_head SET seq = $1, hash = $2, time = $3 WHERE id = 1",
+                         PgParams().Int(e.seq).Text(e.hash).Int(e.time)));
+      return e;
+    });
+  }
+
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& q) override {
+    const AuditSql sql = AuditQuerySql(q, [](int n) { return "$" + std::to_string(n); });
+    PgParams params;
+    for (const auto& p : sql.params) {
+      if (const auto* v = std::get_if<int64_t>(&p)) {
+        params.Int(*v);
+      } else {
+        params.Text(std::get<std::string>(p));
+      }
+    }
+    const std::string text = std::string("SELECT ") + kAuditColumns + " FROM audit_log" + sql.tail;
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(text.c_str(), params));
+    return AllRows<AuditEntry>(res, AuditAt);
+  }
+
+  Result<std::optional<AuditHead>> AuditChainHead() override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec("SELECT seq, hash, time FROM audit_head WHERE id = 1"));
+    return HeadFrom(res);
+  }
+
  private:
+  static std::optional<AuditHead> HeadFrom(const PgResult& res) {
+    if (Rows(res) == 0) return std::nullopt;
+    return AuditHead{PgInt(res.get(), 0, 0), PgText(res.get(), 0, 1), PgInt(res.get(), 0, 2)};
+  }
+
   // Runs `fn` between BEGIN and COMMIT on one pooled connection; rolls back
   // when it fails.
   template <typename Fn>

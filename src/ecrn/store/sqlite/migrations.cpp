@@ -120,6 +120,38 @@ CREATE TABLE server_secrets (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // The audit log: entries chained by hash (core/audit_chain.hpp), seq
+    // assigned by AppendAudit; audit_head (one row) holds the last entry so
+    // deletions from the end are detectable. No foreign keys: entries outlive
+    // the users and organisations they name.
+    {3, R"sql(
+CREATE TABLE audit_log (
+  seq INTEGER PRIMARY KEY,
+  time INTEGER NOT NULL,
+  actor_user_id INTEGER,
+  actor_org_id INTEGER,
+  actor_label TEXT NOT NULL,
+  remote_addr TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subject_org_id INTEGER,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX audit_log_action ON audit_log(action, seq);
+CREATE INDEX audit_log_actor_org ON audit_log(actor_org_id, seq);
+CREATE INDEX audit_log_subject_org ON audit_log(subject_org_id, seq);
+CREATE INDEX audit_log_time ON audit_log(time);
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  time INTEGER NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash, time) VALUES (1, 0, '', 0);
+)sql"},
 };
 
 }  // namespace
