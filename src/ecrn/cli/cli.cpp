@@ -44,6 +44,7 @@ int Main(int argc, char** argv) {
   AddStixCommands(app, ctx);
   AddIntelCommands(app, ctx);
   AddServeCommand(app, ctx);
+  AddDemoCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -55,5 +55,6 @@ void AddAdminCommands(CLI::App& app, Context& ctx);  // db, org, user, channel, 
 void AddStixCommands(CLI::App& app, Context& ctx);   // stix validate
 void AddIntelCommands(CLI::App& app, Context& ctx);  // import, export
 void AddServeCommand(CLI::App& app, Context& ctx);   // serve
+void AddDemoCommands(CLI::App& app, Context& ctx);   // demo seed
 
 }  // namespace ecrn::cli
