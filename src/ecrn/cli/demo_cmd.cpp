@@ -168,6 +168,15 @@ class DemoIntel {
     AddWithId("identity", Identity(batches_.back().org), Tlp::kClear, 0, std::move(f));
   }
 
+  // A campaign first seen `first_seen_hour` hours after the epoch.
+  std::string Campaign(std::string_view name, std::string_view description, Tlp tlp, int hour,
+                       int first_seen_hour, std::string_view objective = {}) {
+    json::object f{
+        {"name", name}, {"description", description}, {"first_seen", At(first_seen_hour)}};
+    if (!objective.empty()) f["objective"] = objective;
+    return Add("campaign", name, tlp, hour, std::move(f));
+  }
+
   std::string Rel(std::string_view type, const std::string& source, const std::string& target,
                   Tlp tlp, int hour) {
     return Add("relationship", source + " " + std::string(type) + " " + target, tlp, hour,
@@ -190,17 +199,35 @@ class DemoIntel {
     return id;
   }
 
-  // A sighting of `of` by the current batch's organisation.
-  std::string Sighting(const std::string& of, int count, Tlp tlp, int first_hour, int last_hour,
-                       std::string_view description) {
+  // What a run of sightings looks like: the i-th (from 0) is seen `count +
+  // i * count_step` times between `first_hour + i * hour_step` and
+  // `last_hour + i * hour_step`.
+  struct SightingPlan {
+    int count = 1, count_step = 0;
+    int first_hour = 0, last_hour = 0, hour_step = 0;
+    Tlp tlp = Tlp::kAmber;
+    std::string_view description;
+  };
+
+  // Sightings by the current batch's organisation (where_sighted_refs: its
+  // identity) of of[from] .. of[to - 1]; returns their ids.
+  std::vector<std::string> Sightings(const std::vector<std::string>& of, size_t from, size_t to,
+                                     const SightingPlan& plan) {
     const std::string& org = batches_.back().org;
-    return Add("sighting", org + " saw " + of + " in " + batches_.back().channel, tlp, last_hour,
-               {{"sighting_of_ref", of},
-                {"count", count},
-                {"first_seen", At(first_hour)},
-                {"last_seen", At(last_hour)},
-                {"where_sighted_refs", json::array{Identity(org)}},
-                {"description", description}});
+    std::vector<std::string> ids;
+    for (size_t n = from; n < to; ++n) {
+      const int i = static_cast<int>(n - from);
+      const int shift = i * plan.hour_step;
+      ids.push_back(Add("sighting", org + " saw " + of[n] + " in " + batches_.back().channel,
+                        plan.tlp, plan.last_hour + shift,
+                        {{"sighting_of_ref", of[n]},
+                         {"count", plan.count + i * plan.count_step},
+                         {"first_seen", At(plan.first_hour + shift)},
+                         {"last_seen", At(plan.last_hour + shift)},
+                         {"where_sighted_refs", json::array{Identity(org)}},
+                         {"description", plan.description}}));
+    }
+    return ids;
   }
 
   std::string Note(std::string_view key, std::string_view abstract, std::string_view content,
@@ -432,19 +459,16 @@ void CertTestland(DemoIntel& d, Actors& a, std::string& quiet_ballot, std::strin
                              {"is_family", true},
                              {"malware_types", json::array{"spyware"}},
                              {"capabilities", json::array{"steals-authentication-credentials"}}});
-  quiet_ballot = d.Add("campaign", "Operation Quiet Ballot", Tlp::kAmber, 22,
-                       {{"name", "Operation Quiet Ballot"},
-                        {"description",
-                         "Fictional spear-phishing of polling-station and district election staff "
-                         "in Testland before polling day"},
-                        {"objective", "Access to staff mailboxes and the results-transmission VPN"},
-                        {"first_seen", d.At(0)}});
-  flood = d.Add("campaign", "Results Night Flood", Tlp::kGreen, 22,
-                {{"name", "Results Night Flood"},
-                 {"description",
-                  "Fictional DDoS against the results-publication sites of Testland and Examplia "
-                  "announced for election night"},
-                 {"first_seen", d.At(200)}});
+  quiet_ballot =
+      d.Campaign("Operation Quiet Ballot",
+                 "Fictional spear-phishing of polling-station and district election staff "
+                 "in Testland before polling day",
+                 Tlp::kAmber, 22, 0, "Access to staff mailboxes and the results-transmission VPN");
+  flood =
+      d.Campaign("Results Night Flood",
+                 "Fictional DDoS against the results-publication sites of Testland and Examplia "
+                 "announced for election night",
+                 Tlp::kGreen, 22, 200);
   d.Rel("attributed-to", quiet_ballot, a.grey_heron, Tlp::kAmber, 23);
   d.Rel("attributed-to", flood, a.ballot_phantoms, Tlp::kGreen, 23);
   d.Rel("uses", quiet_ballot, a.phishing_link, Tlp::kAmber, 23);
@@ -547,14 +571,11 @@ void CertTestland(DemoIntel& d, Actors& a, std::string& quiet_ballot, std::strin
 // The Sampleburg ISAC: credential stuffing against voter-registration portals.
 std::string IsacSampleburg(DemoIntel& d, const Actors& a, std::vector<std::string>& stuffing) {
   d.Begin("xs-isac", "xs-isac-analyst", kRegional);
-  std::string campaign =
-      d.Add("campaign", "Voter Roll Stuffing", Tlp::kAmber, 100,
-            {{"name", "Voter Roll Stuffing"},
-             {"description",
-              "Fictional credential stuffing against the voter-registration portals of Sampleburg "
-              "and Examplia, using combo lists from an unrelated breach"},
-             {"objective", "Take over voter accounts and change polling-station assignments"},
-             {"first_seen", d.At(90)}});
+  std::string campaign = d.Campaign(
+      "Voter Roll Stuffing",
+      "Fictional credential stuffing against the voter-registration portals of Sampleburg "
+      "and Examplia, using combo lists from an unrelated breach",
+      Tlp::kAmber, 100, 90, "Take over voter accounts and change polling-station assignments");
   d.Rel("uses", campaign, a.credential_stuffing, Tlp::kAmber, 100);
   for (int i = 0; i < 14; ++i) {
     std::string ip = "203.0.113." + std::to_string(11 + i * 13);
@@ -591,12 +612,10 @@ void CommissionSampleburg(DemoIntel& d, const Actors& a, const std::vector<std::
                                   "pages"},
                                  {"is_family", true},
                                  {"malware_types", json::array{"webshell"}}});
-  std::string deface = d.Add("campaign", "Municipal Pages Defacement", Tlp::kGreen, 300,
-                             {{"name", "Municipal Pages Defacement"},
-                              {"description",
-                               "Fictional defacement of six municipal election pages in "
-                               "Sampleburg with false turnout figures"},
-                              {"first_seen", d.At(280)}});
+  std::string deface = d.Campaign("Municipal Pages Defacement",
+                                  "Fictional defacement of six municipal election pages in "
+                                  "Sampleburg with false turnout figures",
+                                  Tlp::kGreen, 300, 280);
   d.Rel("attributed-to", deface, a.ballot_phantoms, Tlp::kGreen, 301);
   d.Rel("uses", deface, a.defacement, Tlp::kGreen, 301);
   d.Rel("uses", deface, a.web_shell, Tlp::kGreen, 301);
@@ -625,17 +644,22 @@ void CommissionSampleburg(DemoIntel& d, const Actors& a, const std::vector<std::
            "Fictional incident summary: entry through an outdated CMS plug-in, PollPanel web "
            "shell, false turnout figures; pages restored within 40 minutes",
            "campaign", refs, Tlp::kGreen, 330);
-  for (size_t i = 0; i < 6; ++i) {
-    const int k = static_cast<int>(i);
-    d.Sighting(stuffing[i], 1200 + k * 310, Tlp::kAmber, 100 + k, 130 + k,
-               "Failed logins on the Sampleburg voter-registration portal");
-  }
+  d.Sightings(stuffing, 0, 6,
+              {.count = 1200,
+               .count_step = 310,
+               .first_hour = 100,
+               .last_hour = 130,
+               .hour_step = 1,
+               .tlp = Tlp::kAmber,
+               .description = "Failed logins on the Sampleburg voter-registration portal"});
   d.Begin("xs-ec", "xs-ec-analyst", kDisinfo);
-  for (size_t i = 0; i < 4; ++i) {
-    const int k = static_cast<int>(i);
-    d.Sighting(narrative_sites[i], 3 + k, Tlp::kGreen, 400, 420 + k,
-               "Shared in Sampleburg community groups");
-  }
+  d.Sightings(narrative_sites, 0, 4,
+              {.count = 3,
+               .count_step = 1,
+               .first_hour = 400,
+               .last_hour = 420,
+               .tlp = Tlp::kGreen,
+               .description = "Shared in Sampleburg community groups"});
 }
 
 // The fact-checkers: the disinformation actor, narratives and debunks.
@@ -648,24 +672,20 @@ std::vector<std::string> FactCheckExamplia(DemoIntel& d, const Actors& a) {
                                 "accounts about the 2026 elections"},
                                {"threat_actor_types", json::array{"sensationalist"}},
                                {"primary_motivation", "personal-gain"}});
-  std::string premarked = d.Add("campaign", "Pre-marked Ballots", Tlp::kClear, 385,
-                                {{"name", "Pre-marked Ballots"},
-                                 {"description",
-                                  "Fictional narrative: ballots are delivered already marked for "
-                                  "the ruling party; pushed with edited photos and bots"},
-                                 {"first_seen", d.At(370)}});
-  std::string vanishing = d.Add("campaign", "Vanishing Ink", Tlp::kClear, 386,
-                                {{"name", "Vanishing Ink"},
-                                 {"description",
-                                  "Fictional narrative: pens at polling stations use ink that "
-                                  "disappears; urges voters to bring their own"},
-                                 {"first_seen", d.At(375)}});
-  std::string ghost = d.Add("campaign", "Ghost Voters", Tlp::kGreen, 387,
-                            {{"name", "Ghost Voters"},
-                             {"description",
-                              "Fictional narrative: the voter roll is full of dead voters; reuses "
-                              "2021 claims already debunked"},
-                             {"first_seen", d.At(360)}});
+  std::string premarked =
+      d.Campaign("Pre-marked Ballots",
+                 "Fictional narrative: ballots are delivered already marked for "
+                 "the ruling party; pushed with edited photos and bots",
+                 Tlp::kClear, 385, 370);
+  std::string vanishing = d.Campaign("Vanishing Ink",
+                                     "Fictional narrative: pens at polling stations use ink that "
+                                     "disappears; urges voters to bring their own",
+                                     Tlp::kClear, 386, 375);
+  std::string ghost =
+      d.Campaign("Ghost Voters",
+                 "Fictional narrative: the voter roll is full of dead voters; reuses "
+                 "2021 claims already debunked",
+                 Tlp::kGreen, 387, 360);
   for (const auto& c : {premarked, vanishing, ghost}) {
     d.Rel("attributed-to", c, fenwick, Tlp::kGreen, 388);
   }
@@ -723,25 +743,34 @@ std::vector<std::string> FactCheckExamplia(DemoIntel& d, const Actors& a) {
 void RegionalSightings(DemoIntel& d, const std::vector<std::string>& phishing,
                        const std::vector<std::string>& ddos, const std::string& flood) {
   d.Begin("tl-cec", "tl-cec-analyst", kRegional);
-  for (size_t i = 0; i < 8; ++i) {
-    const int k = static_cast<int>(i);
-    d.Sighting(phishing[i], 4 + k * 3, Tlp::kAmber, 40 + k, 50 + k,
-               "Received by district election staff");
-  }
+  d.Sightings(phishing, 0, 8,
+              {.count = 4,
+               .count_step = 3,
+               .first_hour = 40,
+               .last_hour = 50,
+               .hour_step = 1,
+               .tlp = Tlp::kAmber,
+               .description = "Received by district election staff"});
   d.Begin("nw", "nw-analyst", kRegional);
-  for (size_t i = 0; i < 10; ++i) {
-    d.Sighting(ddos[i], 150000 + static_cast<int>(i) * 23000, Tlp::kGreen, 984, 988,
-               "HTTP requests per minute at peak against a hosted results site");
-  }
+  d.Sightings(ddos, 0, 10,
+              {.count = 150000,
+               .count_step = 23000,
+               .first_hour = 984,
+               .last_hour = 988,
+               .tlp = Tlp::kGreen,
+               .description = "HTTP requests per minute at peak against a hosted results site"});
   d.Note("flood-takedown", "Takedown outcome",
          "Upstream providers null-routed 11 of the 16 sources within two hours; the results site "
          "stayed available behind the scrubbing service.",
          {flood}, Tlp::kGreen, 990);
   d.Begin("xe-ea", "xe-ea-analyst", kRegional);
-  for (size_t i = 10; i < 16; ++i) {
-    d.Sighting(ddos[i], 40000 + static_cast<int>(i) * 1000, Tlp::kGreen, 985, 987,
-               "Requests against the Examplia results site on election night");
-  }
+  d.Sightings(ddos, 10, 16,
+              {.count = 50000,
+               .count_step = 1000,
+               .first_hour = 985,
+               .last_hour = 987,
+               .tlp = Tlp::kGreen,
+               .description = "Requests against the Examplia results site on election night"});
   d.Note("results-site-lessons", "Results site resilience: what worked",
          "Static results pages on a CDN, a 30-second cache and a pre-arranged scrubbing service "
          "kept the site up; publish the fallback address before election night.",
@@ -754,10 +783,15 @@ void TestlandCell(DemoIntel& d, const std::string& quiet_ballot,
                   const std::vector<std::string>& phishing) {
   d.Begin("tl-cec", "tl-cec-analyst", kCell);
   std::vector<std::string> refs = {quiet_ballot};
-  for (size_t i = 0; i < 3; ++i) {
-    const int k = static_cast<int>(i);
-    refs.push_back(d.Sighting(phishing[i], 2 + k, Tlp::kAmberStrict, 45, 46 + k,
-                              "Staff credentials entered on the phishing page"));
+  for (auto& id : d.Sightings(phishing, 0, 3,
+                              {.count = 2,
+                              .count_step = 1,
+                              .first_hour = 45,
+                              .last_hour = 46,
+                              .hour_step = 1,
+                              .tlp = Tlp::kAmberStrict,
+                              .description = "Staff credentials entered on the phishing page"})) {
+    refs.push_back(std::move(id));
   }
   d.Note("cell-status", "Status for the cell",
          "Three district officers entered credentials; accounts locked, VPN tokens re-issued.",
