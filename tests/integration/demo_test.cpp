@@ -99,6 +99,8 @@ TEST_F(Demo, SeedTwiceAddsNothingTheSecondTime) {
   };
   // The fixed demo secret the README gives.
   EXPECT_EQ(secret(first.out), "IVBVETRNMRSW23ZNKRHVIUBNONSWKZBB");
+  EXPECT_THAT(first.out, HasSubstr("otpauth://totp/ECRN:demo-netadmin?secret="
+                                   "IVBVETRNMRSW23ZNKRHVIUBNONSWKZBB&issuer=ECRN"));
   EXPECT_EQ(secret(second.out), secret(first.out));
   EXPECT_THAT(second.out, HasSubstr("tl-police-liaison"));
 }
@@ -147,7 +149,8 @@ TEST_F(Demo, NetworkHasEveryKindRoleChannelTypeAndTlpLevel) {
     // Every stored object passes the STIX validator.
     auto valid = ecrn::testing::Run({EcrnBin(), "stix", "validate", file});
     EXPECT_EQ(valid.exit_code, 0) << c << ": " << valid.out << valid.err;
-    const auto& objects = json::parse(bundle).as_object().at("objects").as_array();
+    const json::value parsed = json::parse(bundle);
+    const auto& objects = parsed.as_object().at("objects").as_array();
     EXPECT_FALSE(objects.empty()) << c;
     total += objects.size();
     for (const auto& v : objects) {
@@ -264,7 +267,8 @@ TEST_F(Demo, ServeAnswersTaxiiForADemoUser) {
                         "/objects/?match[type]=note");
   ASSERT_EQ(cell.status, 200) << cell.body;
   std::set<std::string> abstracts;
-  for (const auto& o : json::parse(cell.body).as_object().at("objects").as_array()) {
+  const json::value notes = json::parse(cell.body);
+  for (const auto& o : notes.as_object().at("objects").as_array()) {
     abstracts.insert(std::string(o.at("abstract").as_string()));
   }
   EXPECT_THAT(abstracts, UnorderedElementsAre("Status for the cell",

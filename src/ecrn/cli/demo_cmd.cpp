@@ -396,7 +396,7 @@ void Hub(DemoIntel& d, Actors& a) {
                              {"description",
                               "Fictional hacktivist crew that defaces election websites and "
                               "floods results pages, announcing it on messaging channels"},
-                             {"threat_actor_types", json::array{"hacktivist"}},
+                             {"threat_actor_types", json::array{"activist", "hacker"}},
                              {"sophistication", "intermediate"},
                              {"resource_level", "club"},
                              {"primary_motivation", "notoriety"},
@@ -996,8 +996,11 @@ void PrintLogins(const Network& net, const SeedCounts& n) {
   std::cout << "\n"
             << kNetAdmin << " is a network admin and must log in with a TOTP code. Add this demo\n"
             << "secret to an authenticator app (it is the same in every demo database):\n"
-            << "  secret: " << admin.totp_secret << "\n"
-            << "  uri:    " << TotpUri(admin.username, admin.totp_secret) << "\n";
+            << "  secret: " << admin.totp_secret << "\n";
+  // The URI carries the raw secret (Base32 again); the store keeps Base32.
+  if (auto raw = Base32Decode(admin.totp_secret)) {
+    std::cout << "  uri:    " << TotpUri(admin.username, *raw) << "\n";
+  }
 }
 
 }  // namespace
