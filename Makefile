@@ -28,10 +28,12 @@ web: deps
 	@scripts/web build
 
 # Builds Release and the web front end, creates the database on first run,
-# and serves both.
+# seeds the fictional demo network into it (idempotent; prints the demo
+# logins), and serves both.
 run: build-release web
 	@mkdir -p $(dir $(DB))
 	@$(RELEASE_DIR)/ecrn db migrate --db $(DB) >/dev/null
+	@$(RELEASE_DIR)/ecrn demo seed --db $(DB)
 	@echo "ECRN is starting: open http://$(LISTEN)/ (database $(DB)); Ctrl-C stops it."
 	@exec $(RELEASE_DIR)/ecrn serve --db $(DB) --listen $(LISTEN) --web-root web/dist
 

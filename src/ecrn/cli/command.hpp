@@ -77,5 +77,6 @@ void AddStixCommands(CLI::App& app, Context& ctx);   // stix validate
 void AddIntelCommands(CLI::App& app, Context& ctx);  // import, export
 void AddServeCommand(CLI::App& app, Context& ctx);   // serve
 void AddAuditCommands(CLI::App& app, Context& ctx);  // audit verify, audit list
+void AddDemoCommands(CLI::App& app, Context& ctx);   // demo seed
 
 }  // namespace ecrn::cli
