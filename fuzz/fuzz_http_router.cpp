@@ -10,57 +10,34 @@
 #include <string_view>
 
 #include <boost/json/parse.hpp>
+#include <stdlib.h>
 
 #include "ecrn/http/router.hpp"
 #include "ecrn/http/service_routes.hpp"
+#include "ecrn/store/forwarding_store.hpp"
 #include "ecrn/store/store.hpp"
 
 namespace {
 
 using namespace ecrn;
 
-// Only SchemaVersion and Backend are reachable from the routes under test.
-class FuzzStore final : public store::Store {
- public:
-  std::string_view Backend() const override { return "sqlite"; }
-  Result<void> Migrate() override { return No(); }
-  Result<int> SchemaVersion() override { return 1; }
-  Result<int64_t> AddOrganisation(const store::Organisation&) override { return No(); }
-  Result<std::vector<store::Organisation>> ListOrganisations() override { return No(); }
-  Result<store::Organisation> FindOrganisation(std::string_view) override { return No(); }
-  Result<int64_t> AddUser(const store::User&) override { return No(); }
-  Result<std::vector<store::User>> ListUsers(std::optional<int64_t>) override { return No(); }
-  Result<store::User> FindUser(std::string_view) override { return No(); }
-  Result<void> SetPassword(int64_t, std::string_view) override { return No(); }
-  Result<int64_t> AddApiKey(const store::ApiKey&) override { return No(); }
-  Result<std::vector<store::ApiKey>> FindApiKeysByPrefix(std::string_view) override { return No(); }
-  Result<std::vector<store::ApiKey>> ListApiKeys(int64_t) override { return No(); }
-  Result<void> RevokeApiKey(int64_t) override { return No(); }
-  Result<int64_t> AddChannel(const store::Channel&) override { return No(); }
-  Result<std::vector<store::Channel>> ListChannels() override { return No(); }
-  Result<store::Channel> FindChannel(std::string_view) override { return No(); }
-  Result<void> Grant(const store::Membership&) override { return No(); }
-  Result<std::vector<store::Membership>> ListMemberships(std::optional<int64_t>) override {
-    return No();
-  }
-  Result<std::vector<store::InsertOutcome>> InsertObjects(int64_t,
-                                                          std::span<const store::NewObject>,
-                                                          Micros) override {
-    return No();
-  }
-  Result<std::vector<store::StoredObject>> QueryObjects(const store::ObjectQuery&) override {
-    return No();
-  }
-  Result<int64_t> CountObjects(std::optional<int64_t>) override { return No(); }
-  Result<std::vector<store::ObservableHit>> FindObservable(std::string_view,
-                                                           std::string_view) override {
-    return No();
-  }
-  Result<std::vector<int64_t>> RedRecipients(int64_t) override { return No(); }
-  Result<int64_t> DeleteObject(int64_t, std::string_view) override { return No(); }
+// Only SchemaVersion and Backend are reachable from the routes under test;
+// anything else would reach a real, empty SQLite store in a temporary directory.
+store::Store& RealStore() {
+  static std::unique_ptr<store::Store> s = [] {
+    char dir[] = "/tmp/ecrn-fuzz-XXXXXX";
+    if (!mkdtemp(dir)) std::abort();
+    auto opened = store::OpenStore(std::string(dir) + "/fuzz.db");
+    if (!opened) std::abort();
+    return std::move(opened).value();
+  }();
+  return *s;
+}
 
- private:
-  static Error No() { return Error::Internal("unused"); }
+class FuzzStore final : public store::ForwardingStore {
+ public:
+  FuzzStore() : ForwardingStore(RealStore()) {}
+  Result<int> SchemaVersion() override { return 1; }
 };
 
 const http::Router& TheRouter() {

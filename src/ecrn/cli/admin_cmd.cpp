@@ -214,7 +214,8 @@ void AddChannel(CLI::App& app, Context& ctx) {
     auto channels = s.ListChannels();
     if (!channels) return Fail(channels.error());
     for (const auto& x : *channels) {
-      std::cout << x.id << "\t" << x.name << "\t" << x.default_tlp << "\t" << x.description << "\n";
+      std::cout << x.id << "\t" << x.name << "\t" << x.default_tlp << "\t" << x.uuid << "\t"
+                << x.description << "\n";
     }
     return kExitOk;
   });

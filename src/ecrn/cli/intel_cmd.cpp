@@ -11,7 +11,9 @@
 #include "ecrn/core/time.hpp"
 #include "ecrn/core/uuid.hpp"
 #include "ecrn/intel/ingest.hpp"
+#include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
+#include "ecrn/stix/tlp.hpp"
 
 namespace ecrn::cli {
 namespace {
@@ -68,6 +70,9 @@ int RunImport(store::Store& db, const ImportArgs& a) {
   intel::IngestOptions options;
   options.batch_size = a.batch_size;
   options.validation.strict_vocabularies = a.strict;
+  // Unmarked objects take the channel's default TLP (policy::EffectiveTlp).
+  options.default_tlp =
+      std::string(stix::TlpToken(policy::EffectiveTlp(std::nullopt, channel->default_tlp)));
   for (const auto& name : a.red_recipients) {
     auto user = db.FindUser(name);
     if (!user) return Fail(user.error(), kExitUsage);

@@ -8,9 +8,14 @@
 #include <spdlog/spdlog.h>
 
 #include "ecrn/cli/command.hpp"
+#include "ecrn/core/secrets.hpp"
+#include "ecrn/core/time.hpp"
+#include "ecrn/http/auth.hpp"
+#include "ecrn/http/rest.hpp"
 #include "ecrn/http/router.hpp"
 #include "ecrn/http/server.hpp"
 #include "ecrn/http/service_routes.hpp"
+#include "ecrn/http/taxii.hpp"
 
 namespace ecrn::cli {
 namespace {
@@ -65,8 +70,17 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   if (!db) return Fail(db.error());
   store::Store& store = **db;
 
+  // The key of TAXII `next` tokens: one per database, so every server on it
+  // accepts the tokens of the others.
+  auto paging_secret = store.ServerSecret("taxii-paging", RandomToken(32));
+  if (!paging_secret) return Fail(paging_secret.error());
+
+  SystemClock clock;
+  http::Authenticator auth(store, clock);
   http::Router router(log);
   http::AddServiceRoutes(router, store, log);
+  http::AddTaxiiRoutes(router, store, auth, clock, *paging_secret, {}, log);
+  http::AddRestRoutes(router, store, auth, clock, log);
 
   http::ServerOptions options;
   options.listen = *listen;

@@ -22,6 +22,8 @@ int ErrorHttpStatus(ErrorCode code) {
       return 406;
     case ErrorCode::kConflict:
       return 409;
+    case ErrorCode::kTooManyRequests:
+      return 429;
     case ErrorCode::kUnavailable:
       return 503;
     case ErrorCode::kInternal:
@@ -50,6 +52,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "not-acceptable";
     case ErrorCode::kConflict:
       return "conflict";
+    case ErrorCode::kTooManyRequests:
+      return "too-many-requests";
     case ErrorCode::kUnavailable:
       return "unavailable";
     case ErrorCode::kInternal:

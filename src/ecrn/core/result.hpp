@@ -21,11 +21,12 @@ enum class ErrorCode {
   kUnsupportedMedia,  // the content type is not one we accept
   kNotAcceptable,     // we cannot produce the media type asked for
   kConflict,          // the request conflicts with the current state
+  kTooManyRequests,   // rate limited (failed logins); retry later
   kUnavailable,       // a dependency (database) is down or busy; retry later
   kInternal,          // a bug or an unexpected environment failure
 };
 
-// The HTTP status for a code (400, 404, 409, 403, 401, 413, 415, 406, 409, 503, 500).
+// The HTTP status for a code (400, 404, 409, 403, 401, 413, 415, 406, 409, 429, 503, 500).
 int ErrorHttpStatus(ErrorCode code);
 // A stable lower-case token for a code, e.g. "invalid-argument".
 std::string_view ErrorCodeName(ErrorCode code);
@@ -35,6 +36,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string detail;
+  // A more specific machine-readable token than ErrorCodeName(code) for
+  // clients ("totp-required"); "" when the code says it all.
+  std::string reason;
 
   static Error Invalid(std::string message) {
     return {ErrorCode::kInvalidArgument, std::move(message), {}};

@@ -2,6 +2,7 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sodium.h>
 
 namespace ecrn {
@@ -16,6 +17,33 @@ std::string Base64Url(const unsigned char* data, size_t n) {
   std::string out(sodium_base64_encoded_len(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
   sodium_bin2base64(out.data(), out.size(), data, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
   out.resize(std::char_traits<char>::length(out.c_str()));
+  return out;
+}
+
+std::string Hex(const unsigned char* data, size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    out += kHex[data[i] >> 4];
+    out += kHex[data[i] & 0xf];
+  }
+  return out;
+}
+
+// Decodes with the padded variant when `text` ends in '=', else the unpadded one.
+std::optional<std::string> DecodeWith(std::string_view text, int padded, int unpadded) {
+  InitSodium();
+  const bool has_padding = !text.empty() && text.back() == '=';
+  std::string out(text.size(), '\0');
+  size_t len = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
+                        text.size(), nullptr, &len, &end, has_padding ? padded : unpadded) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(len);
   return out;
 }
 
@@ -61,17 +89,42 @@ std::string ApiKeyPrefix(std::string_view key) {
   return std::string(key.substr(0, kPrefixLen));
 }
 
-std::string HashApiKey(std::string_view key) {
+std::string HashApiKey(std::string_view key) { return Sha256Hex(key); }
+
+std::string Sha256Hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(key.data(), key.size(), digest, &len, EVP_sha256(), nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xf];
-  }
-  return out;
+  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  return Hex(digest, len);
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &len);
+  return Hex(digest, len);
+}
+
+std::string RandomToken(size_t bytes) {
+  InitSodium();
+  std::string raw(bytes, '\0');
+  randombytes_buf(raw.data(), raw.size());
+  return EncodeBase64Url(raw);
+}
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  return DecodeWith(text, sodium_base64_VARIANT_ORIGINAL,
+                    sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+}
+
+std::string EncodeBase64Url(std::string_view data) {
+  return Base64Url(reinterpret_cast<const unsigned char*>(data.data()), data.size());
+}
+
+std::optional<std::string> DecodeBase64Url(std::string_view text) {
+  return DecodeWith(text, sodium_base64_VARIANT_URLSAFE_NO_PADDING,
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 }
 
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {

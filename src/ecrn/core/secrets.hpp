@@ -2,6 +2,8 @@
 // stored only as a SHA-256 hash, compared in constant time). Thread-safe.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,18 @@ NewApiKey GenerateApiKey();
 std::string ApiKeyPrefix(std::string_view key);
 // The hash stored for a key (hex SHA-256).
 std::string HashApiKey(std::string_view key);
+// Hex SHA-256 of `data` (session ids and other tokens are stored this way).
+std::string Sha256Hex(std::string_view data);
+// Hex HMAC-SHA-256 of `data` under `key`.
+std::string HmacSha256Hex(std::string_view key, std::string_view data);
+// `bytes` random bytes (libsodium) as base64url without padding.
+std::string RandomToken(size_t bytes);
+// Standard base64 (with or without padding) decoded; nullopt when malformed.
+std::optional<std::string> DecodeBase64(std::string_view text);
+// base64url without padding, and back (nullopt when malformed).
+std::string EncodeBase64Url(std::string_view data);
+std::optional<std::string> DecodeBase64Url(std::string_view text);
+
 // Constant-time comparison of two equal-length strings (false when lengths differ).
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

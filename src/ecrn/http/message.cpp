@@ -129,6 +129,8 @@ std::string_view CodeForStatus(int status) {
       return "too-large";
     case 415:
       return "unsupported-media-type";
+    case 429:
+      return "too-many-requests";
     case 431:
       return "too-large";
     case 503:
@@ -141,7 +143,10 @@ std::string_view CodeForStatus(int status) {
 }  // namespace
 
 Response ErrorResponse(const Error& error) {
-  return JsonError(ErrorHttpStatus(error.code), ErrorCodeName(error.code), error.message);
+  Response r =
+      JsonError(ErrorHttpStatus(error.code),
+                error.reason.empty() ? ErrorCodeName(error.code) : error.reason, error.message);
+  return r;
 }
 
 Response ErrorResponse(int status, std::string_view message) {

@@ -24,6 +24,8 @@ struct Request {
   std::string target;  // the raw request-target, e.g. "/healthz?x=1"
   Headers headers;
   std::string body;
+  bool secure = false;         // arrived over TLS
+  std::string remote_address;  // the peer's IP address as text ("" when unknown)
 
   // The first value of header `name` (case-insensitive), or nullopt. The
   // returned view stays valid while this request is alive and unmodified.

@@ -36,6 +36,24 @@ Result<ParsedTarget> ParseTarget(std::string_view target) {
   if (target.size() > kMaxTargetBytes) {
     return Error{ErrorCode::kTooLarge, "request target is too long", {}};
   }
+  // TAXII filters are named match[...]; many clients send the brackets
+  // unencoded, which RFC 3986 does not allow in a query. Encode them there.
+  std::string escaped;
+  if (size_t q = target.find('?');
+      q != std::string_view::npos && target.find_first_of("[]", q) != std::string_view::npos) {
+    escaped.reserve(target.size() + 16);
+    escaped.append(target.substr(0, q));
+    for (char c : target.substr(q)) {
+      if (c == '[') {
+        escaped += "%5B";
+      } else if (c == ']') {
+        escaped += "%5D";
+      } else {
+        escaped += c;
+      }
+    }
+    target = escaped;
+  }
   auto url = boost::urls::parse_origin_form(target);
   if (!url) return Error::Invalid("malformed request target");
   ParsedTarget out;

@@ -7,64 +7,32 @@
 
 #include "ecrn/core/version.hpp"
 #include "ecrn/http/service_routes.hpp"
+#include "ecrn/store/forwarding_store.hpp"
+#include "testing/testing.hpp"
 
 namespace ecrn::http {
 namespace {
 
 namespace json = boost::json;
 
-// A Store whose SchemaVersion succeeds or fails on demand; everything else is
-// unimplemented (the routes under test must not call it).
-class FakeStore final : public store::Store {
+// Owns the real store a FakeStore forwards to (a base, so it is built first).
+struct RealStoreHolder {
+  ecrn::testing::TempDir dir;
+  std::unique_ptr<store::Store> real = store::OpenStore(dir.File("fake.db")).value();
+};
+
+// A real SQLite store whose SchemaVersion can be made to fail, counting calls.
+class FakeStore final : private RealStoreHolder, public store::ForwardingStore {
  public:
+  FakeStore() : ForwardingStore(*real) {}
   bool healthy = true;
   int schema_version_calls = 0;
 
-  std::string_view Backend() const override { return "sqlite"; }
-  Result<void> Migrate() override { return Unused(); }
   Result<int> SchemaVersion() override {
     ++schema_version_calls;
     if (!healthy) return Error{ErrorCode::kUnavailable, "database is locked", "SQLITE_BUSY"};
     return 3;
   }
-  Result<int64_t> AddOrganisation(const store::Organisation&) override { return Unused(); }
-  Result<std::vector<store::Organisation>> ListOrganisations() override { return Unused(); }
-  Result<store::Organisation> FindOrganisation(std::string_view) override { return Unused(); }
-  Result<int64_t> AddUser(const store::User&) override { return Unused(); }
-  Result<std::vector<store::User>> ListUsers(std::optional<int64_t>) override { return Unused(); }
-  Result<store::User> FindUser(std::string_view) override { return Unused(); }
-  Result<void> SetPassword(int64_t, std::string_view) override { return Unused(); }
-  Result<int64_t> AddApiKey(const store::ApiKey&) override { return Unused(); }
-  Result<std::vector<store::ApiKey>> FindApiKeysByPrefix(std::string_view) override {
-    return Unused();
-  }
-  Result<std::vector<store::ApiKey>> ListApiKeys(int64_t) override { return Unused(); }
-  Result<void> RevokeApiKey(int64_t) override { return Unused(); }
-  Result<int64_t> AddChannel(const store::Channel&) override { return Unused(); }
-  Result<std::vector<store::Channel>> ListChannels() override { return Unused(); }
-  Result<store::Channel> FindChannel(std::string_view) override { return Unused(); }
-  Result<void> Grant(const store::Membership&) override { return Unused(); }
-  Result<std::vector<store::Membership>> ListMemberships(std::optional<int64_t>) override {
-    return Unused();
-  }
-  Result<std::vector<store::InsertOutcome>> InsertObjects(int64_t,
-                                                          std::span<const store::NewObject>,
-                                                          Micros) override {
-    return Unused();
-  }
-  Result<std::vector<store::StoredObject>> QueryObjects(const store::ObjectQuery&) override {
-    return Unused();
-  }
-  Result<int64_t> CountObjects(std::optional<int64_t>) override { return Unused(); }
-  Result<std::vector<store::ObservableHit>> FindObservable(std::string_view,
-                                                           std::string_view) override {
-    return Unused();
-  }
-  Result<std::vector<int64_t>> RedRecipients(int64_t) override { return Unused(); }
-  Result<int64_t> DeleteObject(int64_t, std::string_view) override { return Unused(); }
-
- private:
-  static Error Unused() { return Error::Internal("FakeStore does not serve this call"); }
 };
 
 Request Get(std::string target, std::string method = "GET") {
@@ -192,6 +160,19 @@ TEST(RouterTest, TemplateParametersMatchOneDecodedSegment) {
   EXPECT_EQ(router.Handle(Get("/taxii2/api1/collections//")).status, 404);
   EXPECT_EQ(router.Handle(Get("/taxii2/../collections/x/")).status, 404);
   EXPECT_EQ(router.Handle(Get("/taxii2/%2e/collections/x/")).status, 404);
+}
+
+TEST(RouterTest, UnencodedBracketsInTheQueryAreAccepted) {
+  Router router;
+  router.Add("GET", "/objects/", [](const RouteContext& ctx) {
+    std::string out;
+    for (const auto& [k, v] : ctx.query) out += k + "=" + v + ";";
+    return MakeResponse(200, "text/plain", out);
+  });
+  EXPECT_EQ(router.Handle(Get("/objects/?match[type]=indicator&match%5Bid%5D=x--1")).body,
+            "match[type]=indicator;match[id]=x--1;");
+  // Brackets stay forbidden in the path.
+  EXPECT_EQ(router.Handle(Get("/obj[ects/?a=1")).status, 400);
 }
 
 TEST(RouterTest, FirstRouteForMethodWinsAndAllowListsAll) {

@@ -102,39 +102,67 @@ Result<IngestSummary> Ingestor::Ingest(int64_t channel_id, const std::vector<sti
   }
   std::vector<store::NewObject> rows;
   std::vector<size_t> row_index;
+  std::vector<bool> warned;  // per row: stored with validation warnings
   for (size_t begin = 0; begin < objects.size(); begin += batch_size) {
     Batch batch = next.get();
     // Prepare the following batch while this one is written.
     if (begin + batch_size < objects.size()) next = prepare(begin + batch_size);
     rows.clear();
     row_index.clear();
+    warned.clear();
     for (size_t k = 0; k < batch.size(); ++k) {
       auto& p = batch[k];
       if (!p.ok) {
         summary.rejected.push_back({begin + k, std::string(objects[begin + k].id()), p.reason});
         continue;
       }
-      if (p.has_warnings) ++summary.warnings;
+      if (p.row.tlp.empty()) p.row.tlp = options.default_tlp;
       if (p.row.tlp == "red") p.row.red_recipients = options.red_recipients;
+      p.row.submitter_org = options.submitter_org;
+      p.row.submitter_user = options.submitter_user;
       rows.push_back(std::move(p.row));
       row_index.push_back(begin + k);
+      warned.push_back(p.has_warnings);
     }
+    if (options.screen && !rows.empty()) {
+      std::vector<std::string> vetoes(rows.size());
+      options.screen(rows, vetoes);
+      size_t kept = 0;
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (!vetoes[i].empty()) {
+          summary.rejected.push_back({row_index[i], rows[i].stix_id, std::move(vetoes[i])});
+          continue;
+        }
+        if (kept != i) {
+          rows[kept] = std::move(rows[i]);
+          row_index[kept] = row_index[i];
+          warned[kept] = warned[i];
+        }
+        ++kept;
+      }
+      rows.resize(kept);
+      row_index.resize(kept);
+      warned.resize(kept);
+    }
+    for (bool w : warned) summary.warnings += w ? 1 : 0;
     auto outcomes = store_.InsertObjects(channel_id, rows, clock_.Now());
     if (!outcomes.ok()) {
       if (next.valid()) next.wait();
       return std::move(outcomes).error();
     }
-    for (auto o : *outcomes) {
-      if (o == store::InsertOutcome::kAdded) {
-        ++summary.added;
-      } else {
-        ++summary.duplicates;
+    for (size_t i = 0; i < outcomes->size(); ++i) {
+      const bool added = (*outcomes)[i] == store::InsertOutcome::kAdded;
+      ++(added ? summary.added : summary.duplicates);
+      if (options.record_outcomes) {
+        summary.accepted.push_back({row_index[i], rows[i].stix_id, rows[i].modified_text, added});
       }
     }
     if (options.progress) {
       options.progress(std::min(objects.size(), begin + batch_size), objects.size());
     }
   }
+  std::stable_sort(summary.rejected.begin(), summary.rejected.end(),
+                   [](const Rejection& x, const Rejection& y) { return x.index < y.index; });
   return summary;
 }
 

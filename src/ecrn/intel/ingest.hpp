@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,12 +27,21 @@ struct Rejection {
   std::string reason;
 };
 
+// One stored (or already present) object, when IngestOptions::record_outcomes.
+struct Accepted {
+  size_t index = 0;     // position in the input
+  std::string id;       // the object's id
+  std::string version;  // its modified (or created) timestamp as given, "" when none
+  bool added = false;   // false: the channel already held this version
+};
+
 struct IngestSummary {
   size_t received = 0;
   size_t added = 0;
   size_t duplicates = 0;  // versions the channel already held
   size_t warnings = 0;    // objects stored with validation warnings
   std::vector<Rejection> rejected;
+  std::vector<Accepted> accepted;  // only with IngestOptions::record_outcomes
 };
 
 struct IngestOptions {
@@ -41,6 +51,19 @@ struct IngestOptions {
   stix::ValidationOptions validation;
   // Named recipients (user ids) attached to the TLP:RED objects.
   std::vector<int64_t> red_recipients;
+  // The TLP token that governs objects without a TLP marking (the channel's
+  // default); stored as their level. "" keeps them unmarked.
+  std::string default_tlp;
+  // Who shares the objects (0: an operator import).
+  int64_t submitter_org = 0;
+  int64_t submitter_user = 0;
+  // Optional last check of each batch's valid rows before they are stored:
+  // set vetoes[i] to a reason to reject rows[i] (vetoes has rows.size()
+  // entries, all empty). Called on the calling thread.
+  std::function<void(std::span<const store::NewObject> rows, std::vector<std::string>& vetoes)>
+      screen;
+  // Fill IngestSummary::accepted.
+  bool record_outcomes = false;
   // Called after each batch is committed with (objects done, objects total).
   std::function<void(size_t, size_t)> progress;
 };

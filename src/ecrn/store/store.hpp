@@ -44,6 +44,10 @@ struct User {
   std::string password_hash;  // libsodium crypto_pwhash_str output (Argon2id)
   bool disabled = false;
   Micros created = 0;
+  // TOTP (RFC 6238) second factor: the Base32 secret, "" when not enrolled;
+  // the last time step accepted (a code is never accepted twice).
+  std::string totp_secret;
+  int64_t totp_last_step = 0;
 };
 
 struct ApiKey {
@@ -63,6 +67,8 @@ struct Channel {
   std::string description;
   std::string default_tlp = "amber";  // a TLP token
   Micros created = 0;
+  // The TAXII collection id (a UUID). AddChannel generates one when empty.
+  std::string uuid;
 };
 
 struct Membership {
@@ -94,6 +100,9 @@ struct NewObject {
   std::string json;           // compact JSON text of the object
   std::vector<Observable> observables;
   std::vector<int64_t> red_recipients;  // user ids; only meaningful for RED objects
+  // Who shared it (0: not recorded, e.g. an operator import).
+  int64_t submitter_org = 0;
+  int64_t submitter_user = 0;
 };
 
 enum class InsertOutcome { kAdded, kDuplicate };
@@ -112,6 +121,16 @@ struct StoredObject {
   std::string tlp;
   Micros date_added = 0;  // server time it entered the channel, strictly increasing per channel
   std::string json;
+  int64_t submitter_org = 0;  // 0: not recorded
+  int64_t submitter_user = 0;
+};
+
+// What a caller may see, as decided by `policy` (the store only applies it):
+// rows of the listed channels, and of those the TLP:RED ones only when
+// `user_id` is a named recipient.
+struct Visibility {
+  std::vector<int64_t> channel_ids;
+  int64_t user_id = 0;
 };
 
 // Which stored objects to return. Empty / unset fields do not filter.
@@ -124,8 +143,17 @@ struct ObjectQuery {
   std::optional<Micros> modified_since;  // modified >= this
   std::optional<std::string> created_by;
   std::vector<std::string> tlps;
-  // Versions: all versions when true; otherwise only the latest per id.
+  std::vector<std::string> spec_versions;
+  // Restricts rows to what a caller may read; nullopt: everything (operator
+  // commands only — every network read path sets it through policy).
+  std::optional<Visibility> visible_to;
+  // Versions: all versions when true. Otherwise a row is returned when it is
+  // the latest (last_version) or earliest (first_version) of its id among the
+  // rows the other filters match, or its `modified` is in `versions`.
   bool all_versions = false;
+  bool last_version = true;
+  bool first_version = false;
+  std::vector<Micros> versions;
   // Paging by date_added order (then pk).
   size_t limit = 1000;
   std::optional<int64_t> after_pk;  // continue after this pk in (date_added, pk) order
@@ -138,6 +166,25 @@ struct ObservableHit {
   std::string stix_id;
   std::string kind;
   std::string value;
+};
+
+// A logged-in browser session. The cookie value is never stored: `id_hash`
+// is its SHA-256.
+struct Session {
+  std::string id_hash;
+  int64_t user_id = 0;
+  std::string csrf_token;
+  Micros created = 0;
+  Micros last_seen = 0;
+  Micros expires = 0;  // absolute end
+};
+
+// The status resource of one TAXII POST (json: the TAXII status object).
+struct TaxiiStatus {
+  std::string id;  // UUID
+  int64_t user_id = 0;
+  Micros created = 0;
+  std::string json;
 };
 
 class Store {
@@ -162,6 +209,11 @@ class Store {
   virtual Result<std::vector<User>> ListUsers(std::optional<int64_t> org_id) = 0;
   virtual Result<User> FindUser(std::string_view name_or_id) = 0;
   virtual Result<void> SetPassword(int64_t user_id, std::string_view password_hash) = 0;
+  // Sets (or with "" removes) a user's TOTP secret; resets the last step.
+  virtual Result<void> SetTotp(int64_t user_id, std::string_view secret) = 0;
+  // Records that TOTP time step `step` was used: true when it is newer than
+  // every step used before (atomically, across servers), false for a replay.
+  virtual Result<bool> ClaimTotpStep(int64_t user_id, int64_t step) = 0;
 
   // API keys.
   virtual Result<int64_t> AddApiKey(const ApiKey& key) = 0;
@@ -172,9 +224,12 @@ class Store {
   // Channels and memberships. Grant replaces the org's rights on the channel.
   virtual Result<int64_t> AddChannel(const Channel& channel) = 0;
   virtual Result<std::vector<Channel>> ListChannels() = 0;
+  // By name, numeric id or TAXII collection uuid.
   virtual Result<Channel> FindChannel(std::string_view name_or_id) = 0;
   virtual Result<void> Grant(const Membership& membership) = 0;
   virtual Result<std::vector<Membership>> ListMemberships(std::optional<int64_t> channel_id) = 0;
+  // The memberships of one organisation, by channel id.
+  virtual Result<std::vector<Membership>> ListOrgMemberships(int64_t org_id) = 0;
 
   // Stores objects in `channel_id`, all in one transaction (all or nothing).
   // A version already in the channel (same stix_id and modified) is a
@@ -194,6 +249,26 @@ class Store {
   virtual Result<std::vector<int64_t>> RedRecipients(int64_t object_pk) = 0;
   // Deletes every version of `stix_id` in the channel (TAXII DELETE); returns how many.
   virtual Result<int64_t> DeleteObject(int64_t channel_id, std::string_view stix_id) = 0;
+  // Deletes the stored versions with these pks (one transaction); returns how many.
+  virtual Result<int64_t> DeleteVersions(std::span<const int64_t> pks) = 0;
+
+  // Sessions. FindSession: kNotFound when absent (expiry is the caller's check).
+  virtual Result<void> CreateSession(const Session& session) = 0;
+  virtual Result<Session> FindSession(std::string_view id_hash) = 0;
+  virtual Result<void> TouchSession(std::string_view id_hash, Micros last_seen) = 0;
+  virtual Result<void> DeleteSession(std::string_view id_hash) = 0;
+  // Ends every session of a user (password change, disabling); returns how many.
+  virtual Result<int64_t> DeleteUserSessions(int64_t user_id) = 0;
+  // Removes sessions whose absolute end is at or before `now`.
+  virtual Result<int64_t> DeleteExpiredSessions(Micros now) = 0;
+
+  // TAXII status resources. GetTaxiiStatus: kNotFound when absent.
+  virtual Result<void> PutTaxiiStatus(const TaxiiStatus& status) = 0;
+  virtual Result<TaxiiStatus> GetTaxiiStatus(std::string_view id) = 0;
+
+  // A named server-wide secret shared by every server on the database:
+  // stores `candidate` when the name has none yet, and returns the stored one.
+  virtual Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) = 0;
 };
 
 struct StoreOptions {

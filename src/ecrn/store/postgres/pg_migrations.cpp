@@ -94,6 +94,37 @@ CREATE TABLE red_recipients (
 );
 CREATE INDEX red_recipients_user ON red_recipients(user_id);
 )sql"},
+    // The hub: TAXII collection ids, TOTP, who shared each object, sessions,
+    // TAXII status resources, server-wide secrets.
+    {2, R"sql(
+ALTER TABLE channels ADD COLUMN uuid TEXT;
+UPDATE channels SET uuid = gen_random_uuid()::text;
+ALTER TABLE channels ALTER COLUMN uuid SET NOT NULL;
+CREATE UNIQUE INDEX channels_uuid ON channels(uuid);
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE objects ADD COLUMN submitter_org BIGINT REFERENCES organisations(id);
+ALTER TABLE objects ADD COLUMN submitter_user BIGINT REFERENCES users(id);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created BIGINT NOT NULL,
+  last_seen BIGINT NOT NULL,
+  expires BIGINT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE taxii_status (
+  id TEXT PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  created BIGINT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql"},
 };
 
 Result<void> ApplyOne(PgConnection& conn, const PgMigration& m) {

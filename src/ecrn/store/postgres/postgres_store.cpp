@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "ecrn/core/uuid.hpp"
 #include "ecrn/store/backends.hpp"
 #include "ecrn/store/postgres/pg_connection.hpp"
 #include "ecrn/store/postgres/pg_migrations.hpp"
@@ -30,13 +31,15 @@ constexpr size_t kMaxBatchRows = 2000;
 constexpr size_t kMaxBatchBytes = size_t{16} << 20;
 
 constexpr char kOrgColumns[] = "id, name, kind, country, region, identity_id, created";
-constexpr char kUserColumns[] = "id, org_id, username, role, password_hash, disabled, created";
+constexpr char kUserColumns[] =
+    "id, org_id, username, role, password_hash, disabled, created, totp_secret, totp_last_step";
 constexpr char kKeyColumns[] =
     "id, user_id, prefix, key_hash, read_only, expires, revoked, created";
-constexpr char kChannelColumns[] = "id, name, description, default_tlp, created";
+constexpr char kChannelColumns[] = "id, name, description, default_tlp, created, uuid";
 constexpr char kObjectColumns[] =
     "o.pk, o.channel_id, o.stix_id, o.type, o.spec_version, o.created, o.modified, "
-    "o.modified_text, o.created_by, o.tlp, o.date_added, o.json";
+    "o.modified_text, o.created_by, o.tlp, o.date_added, o.json, "
+    "COALESCE(o.submitter_org, 0), COALESCE(o.submitter_user, 0)";
 
 // A decimal id (what Find* try before a name).
 bool IsDecimalId(std::string_view text) {
@@ -56,8 +59,8 @@ Organisation OrgAt(const PGresult* r, int i) {
 }
 
 User UserAt(const PGresult* r, int i) {
-  return {PgInt(r, i, 0),  PgInt(r, i, 1),  PgText(r, i, 2), PgText(r, i, 3),
-          PgText(r, i, 4), PgBool(r, i, 5), PgInt(r, i, 6)};
+  return {PgInt(r, i, 0),  PgInt(r, i, 1), PgText(r, i, 2), PgText(r, i, 3), PgText(r, i, 4),
+          PgBool(r, i, 5), PgInt(r, i, 6), PgText(r, i, 7), PgInt(r, i, 8)};
 }
 
 ApiKey KeyAt(const PGresult* r, int i) {
@@ -74,7 +77,8 @@ ApiKey KeyAt(const PGresult* r, int i) {
 }
 
 Channel ChannelAt(const PGresult* r, int i) {
-  return {PgInt(r, i, 0), PgText(r, i, 1), PgText(r, i, 2), PgText(r, i, 3), PgInt(r, i, 4)};
+  return {PgInt(r, i, 0),  PgText(r, i, 1), PgText(r, i, 2),
+          PgText(r, i, 3), PgInt(r, i, 4),  PgText(r, i, 5)};
 }
 
 StoredObject ObjectAt(const PGresult* r, int i) {
@@ -91,6 +95,8 @@ StoredObject ObjectAt(const PGresult* r, int i) {
   o.tlp = PgText(r, i, 9);
   o.date_added = PgInt(r, i, 10);
   o.json = PgText(r, i, 11);
+  o.submitter_org = PgInt(r, i, 12);
+  o.submitter_user = PgInt(r, i, 13);
   return o;
 }
 
@@ -282,13 +288,14 @@ class PostgresStore final : public Store {
   Result<int64_t> AddChannel(const Channel& channel) override {
     ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     auto res = conn->Exec(
-        "INSERT INTO channels (name, description, default_tlp, created) "
-        "VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO channels (name, description, default_tlp, created, uuid) "
+        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
         PgParams()
             .Text(channel.name)
             .Text(channel.description)
             .Text(channel.default_tlp.empty() ? "amber" : channel.default_tlp)
-            .Int(channel.created));
+            .Int(channel.created)
+            .Text(channel.uuid.empty() ? UuidV4() : channel.uuid));
     if (!res.ok()) {
       return Explain(*conn, std::move(res).error(), kUniqueViolation, ErrorCode::kAlreadyExists,
                      "a channel named " + Quoted(channel.name) + " already exists");
@@ -304,7 +311,8 @@ class PostgresStore final : public Store {
   }
 
   Result<Channel> FindChannel(std::string_view name_or_id) override {
-    ECRN_ASSIGN_OR_RETURN(auto res, FindRow("channels", kChannelColumns, "name", name_or_id));
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          FindRow("channels", kChannelColumns, "name", name_or_id, "uuid"));
     if (Rows(res) == 0) return Error::NotFound("no channel named " + Quoted(name_or_id));
     return ChannelAt(res.get(), 0);
   }
@@ -417,10 +425,31 @@ class PostgresStore final : public Store {
       params.Text(text_array(q.tlps));
       filters.emplace_back("tlp", "= ANY(" + next() + "::text[])");
     }
+    if (!q.spec_versions.empty()) {
+      params.Text(text_array(q.spec_versions));
+      filters.emplace_back("spec_version", "= ANY(" + next() + "::text[])");
+    }
+    // Visibility: the rendered filter is "<alias>.<column> <rest>", so the
+    // RED test is written to start with the column.
+    if (q.visible_to) {
+      PgArray channels;
+      for (int64_t id : q.visible_to->channel_ids) channels.Int(id);
+      params.Text(channels.Take());
+      filters.emplace_back("channel_id", "= ANY(" + next() + "::bigint[])");
+      params.Int(q.visible_to->user_id);
+      filters.emplace_back("red_visible", next());
+    }
     auto render = [&filters](std::string_view alias) {
       std::string out;
       for (const auto& [column, rest] : filters) {
         out += " AND ";
+        if (column == "red_visible") {
+          out += "(" + std::string(alias) +
+                 ".tlp <> 'red' OR EXISTS (SELECT 1 FROM "
+                 "red_recipients r WHERE r.object_pk = " +
+                 std::string(alias) + ".pk AND r.user_id = " + rest + "))";
+          continue;
+        }
         out += alias;
         out += '.';
         out += column;
@@ -432,11 +461,30 @@ class PostgresStore final : public Store {
     std::string sql = std::string("SELECT ") + kObjectColumns + " FROM objects o WHERE true";
     sql += render("o");
     if (!q.all_versions) {
-      sql +=
-          " AND NOT EXISTS (SELECT 1 FROM objects n WHERE n.stix_id = o.stix_id"
-          " AND n.channel_id = o.channel_id AND n.modified > o.modified";
-      sql += render("n");
-      sql += ")";
+      // Which versions: the latest and/or earliest among the matching rows,
+      // and any named one. No selector at all matches nothing.
+      std::vector<std::string> picks;
+      if (q.last_version) {
+        picks.push_back(
+            "NOT EXISTS (SELECT 1 FROM objects n WHERE n.stix_id = o.stix_id"
+            " AND n.channel_id = o.channel_id AND n.modified > o.modified" +
+            render("n") + ")");
+      }
+      if (q.first_version) {
+        picks.push_back(
+            "NOT EXISTS (SELECT 1 FROM objects n WHERE n.stix_id = o.stix_id"
+            " AND n.channel_id = o.channel_id AND n.modified < o.modified" +
+            render("n") + ")");
+      }
+      if (!q.versions.empty()) {
+        PgArray versions;
+        for (Micros v : q.versions) versions.Int(v);
+        params.Text(versions.Take());
+        picks.push_back("o.modified = ANY(" + next() + "::bigint[])");
+      }
+      sql += " AND (";
+      for (size_t i = 0; i < picks.size(); ++i) sql += (i ? " OR " : "") + picks[i];
+      sql += picks.empty() ? "false)" : ")";
     }
     ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     if (q.after_pk) {
@@ -499,6 +547,146 @@ class PostgresStore final : public Store {
     return AffectedRows(res);
   }
 
+  Result<int64_t> DeleteVersions(std::span<const int64_t> pks) override {
+    PgArray list;
+    for (int64_t pk : pks) list.Int(pk);
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec("DELETE FROM objects WHERE pk = ANY($1::bigint[])",
+                                               PgParams().Text(list.Take())));
+    return AffectedRows(res);
+  }
+
+  // --- TOTP, memberships by organisation -------------------------------------
+
+  Result<void> SetTotp(int64_t user_id, std::string_view secret) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(
+        auto res, conn->Exec("UPDATE users SET totp_secret = $2, totp_last_step = 0 WHERE id = $1",
+                             PgParams().Int(user_id).Text(secret)));
+    if (AffectedRows(res) == 0) {
+      return Error::NotFound("no user with id " + std::to_string(user_id));
+    }
+    return Ok();
+  }
+
+  Result<bool> ClaimTotpStep(int64_t user_id, int64_t step) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec("UPDATE users SET totp_last_step = $2 WHERE id = $1 "
+                                               "AND totp_last_step < $2",
+                                               PgParams().Int(user_id).Int(step)));
+    return AffectedRows(res) > 0;
+  }
+
+  Result<std::vector<Membership>> ListOrgMemberships(int64_t org_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec("SELECT channel_id, org_id, can_read, can_write FROM "
+                                     "memberships WHERE org_id = $1 ORDER BY channel_id",
+                                     PgParams().Int(org_id)));
+    return AllRows<Membership>(res, [](const PGresult* r, int i) {
+      return Membership{PgInt(r, i, 0), PgInt(r, i, 1), PgBool(r, i, 2), PgBool(r, i, 3)};
+    });
+  }
+
+  // --- sessions ------------------------------------------------------------
+
+  Result<void> CreateSession(const Session& s) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    auto res = conn->Exec(
+        "INSERT INTO sessions (id_hash, user_id, csrf_token, created, last_seen, expires) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
+        PgParams()
+            .Text(s.id_hash)
+            .Int(s.user_id)
+            .Text(s.csrf_token)
+            .Int(s.created)
+            .Int(s.last_seen)
+            .Int(s.expires));
+    if (!res.ok()) {
+      return Explain(*conn, std::move(res).error(), kForeignKeyViolation, ErrorCode::kNotFound,
+                     "no such user");
+    }
+    return Ok();
+  }
+
+  Result<Session> FindSession(std::string_view id_hash) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec("SELECT id_hash, user_id, csrf_token, created, "
+                                               "last_seen, expires FROM sessions "
+                                               "WHERE id_hash = $1",
+                                               PgParams().Text(id_hash)));
+    if (Rows(res) == 0) return Error::NotFound("no such session");
+    const PGresult* r = res.get();
+    return Session{PgText(r, 0, 0), PgInt(r, 0, 1), PgText(r, 0, 2),
+                   PgInt(r, 0, 3),  PgInt(r, 0, 4), PgInt(r, 0, 5)};
+  }
+
+  Result<void> TouchSession(std::string_view id_hash, Micros last_seen) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec("UPDATE sessions SET last_seen = $2 WHERE id_hash = $1",
+                                     PgParams().Text(id_hash).Int(last_seen)));
+    if (AffectedRows(res) == 0) return Error::NotFound("no such session");
+    return Ok();
+  }
+
+  Result<void> DeleteSession(std::string_view id_hash) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_TRY(conn->Exec("DELETE FROM sessions WHERE id_hash = $1", PgParams().Text(id_hash)));
+    return Ok();
+  }
+
+  Result<int64_t> DeleteUserSessions(int64_t user_id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(
+        auto res, conn->Exec("DELETE FROM sessions WHERE user_id = $1", PgParams().Int(user_id)));
+    return AffectedRows(res);
+  }
+
+  Result<int64_t> DeleteExpiredSessions(Micros now) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(
+        auto res, conn->Exec("DELETE FROM sessions WHERE expires <= $1", PgParams().Int(now)));
+    return AffectedRows(res);
+  }
+
+  // --- TAXII status, server secrets ------------------------------------------
+
+  Result<void> PutTaxiiStatus(const TaxiiStatus& st) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    auto res = conn->Exec(
+        "INSERT INTO taxii_status (id, user_id, created, json) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (id) DO UPDATE SET json = EXCLUDED.json",
+        PgParams().Text(st.id).Int(st.user_id).Int(st.created).Text(st.json));
+    if (!res.ok()) {
+      return Explain(*conn, std::move(res).error(), kForeignKeyViolation, ErrorCode::kNotFound,
+                     "no such user");
+    }
+    return Ok();
+  }
+
+  Result<TaxiiStatus> GetTaxiiStatus(std::string_view id) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_ASSIGN_OR_RETURN(
+        auto res, conn->Exec("SELECT id, user_id, created, json FROM taxii_status WHERE id = $1",
+                             PgParams().Text(id)));
+    if (Rows(res) == 0) return Error::NotFound("no such status");
+    const PGresult* r = res.get();
+    return TaxiiStatus{PgText(r, 0, 0), PgInt(r, 0, 1), PgInt(r, 0, 2), PgText(r, 0, 3)};
+  }
+
+  Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    ECRN_TRY(
+        conn->Exec("INSERT INTO server_secrets (name, value) VALUES ($1, $2) "
+                   "ON CONFLICT (name) DO NOTHING",
+                   PgParams().Text(name).Text(candidate)));
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec("SELECT value FROM server_secrets WHERE name = $1",
+                                               PgParams().Text(name)));
+    if (Rows(res) == 0) return Error::Internal("server secret vanished");
+    return PgText(res.get(), 0, 0);
+  }
+
  private:
   // Runs `fn` between BEGIN and COMMIT on one pooled connection; rolls back
   // when it fails.
@@ -518,7 +706,7 @@ class PostgresStore final : public Store {
   // One row of `table` by decimal id (when `name_or_id` is all digits) or
   // else by `name_column`; an empty result when there is none.
   Result<PgResult> FindRow(const char* table, const char* columns, const char* name_column,
-                           std::string_view name_or_id) {
+                           std::string_view name_or_id, const char* alt_column = nullptr) {
     ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     std::string select = std::string("SELECT ") + columns + " FROM " + table + " WHERE ";
     if (IsDecimalId(name_or_id)) {
@@ -527,6 +715,7 @@ class PostgresStore final : public Store {
       if (Rows(res) > 0) return res;
     }
     std::string sql = select + name_column + " = $1";
+    if (alt_column) sql += std::string(" OR ") + alt_column + " = $1";
     return conn->Exec(sql.c_str(), PgParams().Text(name_or_id));
   }
 
@@ -567,7 +756,8 @@ class PostgresStore final : public Store {
     // The rows to add get consecutive date_added values from `first_added`
     // (max(now, last + 1), then + 1 each), so the date_added a row comes back
     // with names its place in `pending`.
-    PgArray stix_id, type, spec, created, modified, modified_text, created_by, tlp, added, json;
+    PgArray stix_id, type, spec, created, modified, modified_text, created_by, tlp, added, json,
+        sub_org, sub_user;
     std::vector<size_t> pending;  // batch indices, in date_added order
     const Micros first_added = std::max(now, last + 1);
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -585,19 +775,25 @@ class PostgresStore final : public Store {
       tlp.Text(o.tlp);
       added.Int(last);
       json.Text(o.json);
+      sub_org.Int(o.submitter_org);
+      sub_user.Int(o.submitter_user);
     }
     if (pending.empty()) return Ok();
 
     ECRN_ASSIGN_OR_RETURN(
         auto inserted,
         conn.Exec("INSERT INTO objects (channel_id, stix_id, type, spec_version, created, "
-                  "modified, modified_text, created_by, tlp, date_added, json) "
+                  "modified, modified_text, created_by, tlp, date_added, json, submitter_org, "
+                  "submitter_user) "
                   "SELECT $1, u.stix_id, u.type, u.spec_version, u.created, u.modified, "
-                  "u.modified_text, u.created_by, u.tlp, u.date_added, u.json "
+                  "u.modified_text, u.created_by, u.tlp, u.date_added, u.json, "
+                  "NULLIF(u.sub_org, 0), NULLIF(u.sub_user, 0) "
                   "FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], "
-                  "$7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[]) "
+                  "$7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[], "
+                  "$12::bigint[], $13::bigint[]) "
                   "WITH ORDINALITY AS u(stix_id, type, spec_version, created, modified, "
-                  "modified_text, created_by, tlp, date_added, json, ord) ORDER BY u.ord "
+                  "modified_text, created_by, tlp, date_added, json, sub_org, sub_user, ord) "
+                  "ORDER BY u.ord "
                   "ON CONFLICT (stix_id, channel_id, modified) DO NOTHING "
                   "RETURNING pk, date_added",
                   PgParams()
@@ -611,7 +807,9 @@ class PostgresStore final : public Store {
                       .Text(created_by.Take())
                       .Text(tlp.Take())
                       .Text(added.Take())
-                      .Text(json.Take())));
+                      .Text(json.Take())
+                      .Text(sub_org.Take())
+                      .Text(sub_user.Take())));
 
     PgArray obs_pk, obs_kind, obs_value, red_pk, red_user;
     for (int r = 0; r < Rows(inserted); ++r) {

@@ -99,6 +99,38 @@ CREATE TABLE red_recipients (
 ) WITHOUT ROWID;
 CREATE INDEX red_recipients_user ON red_recipients(user_id);
 )sql"},
+    // The hub: TAXII collection ids, TOTP, who shared each object, sessions,
+    // TAXII status resources, server-wide secrets.
+    {2, R"sql(
+ALTER TABLE channels ADD COLUMN uuid TEXT;
+UPDATE channels SET uuid = hex(randomblob(16));
+UPDATE channels SET uuid = lower(substr(uuid, 1, 8) || '-' || substr(uuid, 9, 4) || '-4' ||
+  substr(uuid, 14, 3) || '-8' || substr(uuid, 18, 3) || '-' || substr(uuid, 21, 12));
+CREATE UNIQUE INDEX channels_uuid ON channels(uuid);
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE objects ADD COLUMN submitter_org INTEGER REFERENCES organisations(id);
+ALTER TABLE objects ADD COLUMN submitter_user INTEGER REFERENCES users(id);
+CREATE TABLE sessions (
+  id_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  last_seen INTEGER NOT NULL,
+  expires INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE taxii_status (
+  id TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created INTEGER NOT NULL,
+  json TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE server_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "ecrn/core/uuid.hpp"
 #include "ecrn/store/backends.hpp"
 #include "ecrn/store/sqlite/migrations.hpp"
 #include "ecrn/store/sqlite/sqlite_db.hpp"
@@ -50,19 +51,22 @@ Error WithMessage(Error e, std::string exists, std::string missing = {}) {
 }
 
 constexpr const char* kOrgCols = "id, name, kind, country, region, identity_id, created";
-constexpr const char* kUserCols = "id, org_id, username, role, password_hash, disabled, created";
+constexpr const char* kUserCols =
+    "id, org_id, username, role, password_hash, disabled, created, totp_secret, totp_last_step";
 constexpr const char* kKeyCols =
     "id, user_id, prefix, key_hash, read_only, expires, revoked, created";
-constexpr const char* kChannelCols = "id, name, description, default_tlp, created";
+constexpr const char* kChannelCols = "id, name, description, default_tlp, created, uuid";
 constexpr const char* kObjectCols =
     "o.pk, o.channel_id, o.stix_id, o.type, o.spec_version, o.created, o.modified, "
-    "o.modified_text, o.created_by, o.tlp, o.date_added, o.json";
+    "o.modified_text, o.created_by, o.tlp, o.date_added, o.json, o.submitter_org, "
+    "o.submitter_user";
 
 Organisation ReadOrg(const Statement& s) {
   return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Int(6)};
 }
 User ReadUser(const Statement& s) {
-  return {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5) != 0, s.Int(6)};
+  return {s.Int(0),      s.Int(1), s.Text(2), s.Text(3), s.Text(4),
+          s.Int(5) != 0, s.Int(6), s.Text(7), s.Int(8)};
 }
 ApiKey ReadKey(const Statement& s) {
   ApiKey k{s.Int(0),      s.Int(1),     s.Text(2),     s.Text(3),
@@ -71,11 +75,11 @@ ApiKey ReadKey(const Statement& s) {
   return k;
 }
 Channel ReadChannel(const Statement& s) {
-  return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4)};
+  return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)};
 }
 StoredObject ReadObject(const Statement& s) {
-  return {s.Int(0), s.Int(1),  s.Text(2), s.Text(3), s.Text(4), s.Int(5),
-          s.Int(6), s.Text(7), s.Text(8), s.Text(9), s.Int(10), s.Text(11)};
+  return {s.Int(0),  s.Int(1),  s.Text(2), s.Text(3), s.Text(4),  s.Int(5),  s.Int(6),
+          s.Text(7), s.Text(8), s.Text(9), s.Int(10), s.Text(11), s.Int(12), s.Int(13)};
 }
 
 // Collects every row of a statement with `read`.
@@ -267,11 +271,12 @@ class SqliteStore final : public Store {
   Result<int64_t> AddChannel(const Channel& ch) override {
     return Write([&](Connection& c) -> Result<int64_t> {
       ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("INSERT INTO channels (name, description, "
-                                               "default_tlp, created) VALUES (?,?,?,?)"));
+                                               "default_tlp, created, uuid) VALUES (?,?,?,?,?)"));
       auto r = s->Bind(1, ch.name)
                    .Bind(2, ch.description)
                    .Bind(3, ch.default_tlp.empty() ? std::string_view("amber") : ch.default_tlp)
                    .Bind(4, ch.created)
+                   .Bind(5, ch.uuid.empty() ? UuidV4() : ch.uuid)
                    .Run();
       if (!r) {
         return WithMessage(std::move(r).error(),
@@ -288,7 +293,8 @@ class SqliteStore final : public Store {
     });
   }
   Result<Channel> FindChannel(std::string_view name_or_id) override {
-    return FindOne<Channel>("channels", kChannelCols, "name", name_or_id, ReadChannel, "channel");
+    return FindOne<Channel>("channels", kChannelCols, "name", name_or_id, ReadChannel, "channel",
+                            "uuid");
   }
   Result<void> Grant(const Membership& m) override {
     return Write([&](Connection& c) -> Result<void> {
@@ -334,7 +340,7 @@ class SqliteStore final : public Store {
           auto* ins,
           c.Prepare("INSERT INTO objects (channel_id, stix_id, type, spec_version, created, "
                     "modified, modified_text, created_by, tlp, date_added, obs_kind, obs_value, "
-                    "json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "json, submitter_org, submitter_user) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     "ON CONFLICT (stix_id, channel_id, modified) DO NOTHING"));
       ECRN_ASSIGN_OR_RETURN(auto* obs,
                             c.Prepare("INSERT OR IGNORE INTO observables (object_pk, kind, value) "
@@ -361,6 +367,16 @@ class SqliteStore final : public Store {
             .BindStaticOrNull(11, first ? std::string_view(first->kind) : std::string_view())
             .BindStaticOrNull(12, first ? std::string_view(first->value) : std::string_view())
             .BindStatic(13, o.json);
+        if (o.submitter_org != 0) {
+          ins->Bind(14, o.submitter_org);
+        } else {
+          ins->BindNull(14);
+        }
+        if (o.submitter_user != 0) {
+          ins->Bind(15, o.submitter_user);
+        } else {
+          ins->BindNull(15);
+        }
         ECRN_TRY(ins->Run());
         if (c.Changes() == 0) {
           out.push_back(InsertOutcome::kDuplicate);
@@ -433,6 +449,19 @@ class SqliteStore final : public Store {
         }
         sql += ")";
       }
+      add_list("spec_version", q.spec_versions);
+      if (q.visible_to) {
+        sql += " AND " + t + ".channel_id IN (";
+        for (size_t i = 0; i < q.visible_to->channel_ids.size(); ++i) {
+          sql += i ? ",?" : "?";
+          add_int(q.visible_to->channel_ids[i]);
+        }
+        sql += q.visible_to->channel_ids.empty() ? "NULL)" : ")";
+        // IS NOT: an unmarked object (tlp NULL) is not RED.
+        sql += " AND (" + t + ".tlp IS NOT 'red' OR EXISTS (SELECT 1 FROM red_recipients r " +
+               "WHERE r.object_pk = " + t + ".pk AND r.user_id = ?))";
+        add_int(q.visible_to->user_id);
+      }
       if (q.added_after) {
         sql += " AND " + t + ".date_added > ?";
         add_int(*q.added_after);
@@ -455,11 +484,32 @@ class SqliteStore final : public Store {
     };
     add_filters("o");
     if (!q.all_versions) {
-      sql +=
-          " AND o.modified = (SELECT MAX(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
-          " AND m.channel_id = o.channel_id";
-      add_filters("m");
-      sql += ")";
+      // Which versions: the latest and/or earliest among the matching rows,
+      // and any named one. No selector at all matches nothing.
+      std::vector<std::string> picks;
+      for (const char* agg : {"MAX", "MIN"}) {
+        if (std::string_view(agg) == "MAX" ? !q.last_version : !q.first_version) continue;
+        std::string saved;
+        std::swap(saved, sql);
+        sql = std::string("o.modified = (SELECT ") + agg +
+              "(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
+              " AND m.channel_id = o.channel_id";
+        add_filters("m");
+        sql += ")";
+        std::swap(saved, sql);
+        picks.push_back(std::move(saved));
+      }
+      if (!q.versions.empty()) {
+        std::string in = "o.modified IN (";
+        for (size_t i = 0; i < q.versions.size(); ++i) {
+          in += i ? ",?" : "?";
+          add_int(q.versions[i]);
+        }
+        picks.push_back(in + ")");
+      }
+      sql += " AND (";
+      for (size_t i = 0; i < picks.size(); ++i) sql += (i ? " OR " : "") + picks[i];
+      sql += picks.empty() ? "0)" : ")";
     }
     if (q.after_pk) {
       sql += " AND (o.date_added, o.pk) > ((SELECT date_added FROM objects WHERE pk = ?), ?)";
@@ -530,6 +580,149 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<int64_t> DeleteVersions(std::span<const int64_t> pks) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("DELETE FROM objects WHERE pk = ?"));
+      int64_t n = 0;
+      for (int64_t pk : pks) {
+        s->Reset();
+        ECRN_TRY(s->Bind(1, pk).Run());
+        n += c.Changes();
+      }
+      return n;
+    });
+  }
+
+  // Users: TOTP.
+  Result<void> SetTotp(int64_t user_id, std::string_view secret) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(
+          auto* s, c.Prepare("UPDATE users SET totp_secret = ?, totp_last_step = 0 WHERE id = ?"));
+      ECRN_TRY(s->Bind(1, secret).Bind(2, user_id).Run());
+      if (c.Changes() == 0) return Error::NotFound("no user with id " + std::to_string(user_id));
+      return Ok();
+    });
+  }
+  Result<bool> ClaimTotpStep(int64_t user_id, int64_t step) override {
+    return Write([&](Connection& c) -> Result<bool> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("UPDATE users SET totp_last_step = ? WHERE id = ? "
+                                               "AND totp_last_step < ?"));
+      ECRN_TRY(s->Bind(1, step).Bind(2, user_id).Bind(3, step).Run());
+      return c.Changes() > 0;
+    });
+  }
+
+  Result<std::vector<Membership>> ListOrgMemberships(int64_t org_id) override {
+    return WithReader([&](Connection& c) -> Result<std::vector<Membership>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT channel_id, org_id, can_read, can_write "
+                                               "FROM memberships WHERE org_id = ? "
+                                               "ORDER BY channel_id"));
+      s->Bind(1, org_id);
+      return All<Membership>(*s, [](const Statement& st) {
+        return Membership{st.Int(0), st.Int(1), st.Int(2) != 0, st.Int(3) != 0};
+      });
+    });
+  }
+
+  // Sessions.
+  Result<void> CreateSession(const Session& session) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("INSERT INTO sessions (id_hash, user_id, "
+                                               "csrf_token, created, last_seen, expires) "
+                                               "VALUES (?,?,?,?,?,?)"));
+      auto r = s->Bind(1, session.id_hash)
+                   .Bind(2, session.user_id)
+                   .Bind(3, session.csrf_token)
+                   .Bind(4, session.created)
+                   .Bind(5, session.last_seen)
+                   .Bind(6, session.expires)
+                   .Run();
+      if (!r) return WithMessage(std::move(r).error(), "session exists", "no such user");
+      return Ok();
+    });
+  }
+  Result<Session> FindSession(std::string_view id_hash) override {
+    return WithReader([&](Connection& c) -> Result<Session> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT id_hash, user_id, csrf_token, created, "
+                                               "last_seen, expires FROM sessions "
+                                               "WHERE id_hash = ?"));
+      s->Bind(1, id_hash);
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Error::NotFound("no such session");
+      Session out{s->Text(0), s->Int(1), s->Text(2), s->Int(3), s->Int(4), s->Int(5)};
+      s->Reset();
+      return out;
+    });
+  }
+  Result<void> TouchSession(std::string_view id_hash, Micros last_seen) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(auto* s,
+                            c.Prepare("UPDATE sessions SET last_seen = ? WHERE id_hash = ?"));
+      ECRN_TRY(s->Bind(1, last_seen).Bind(2, id_hash).Run());
+      if (c.Changes() == 0) return Error::NotFound("no such session");
+      return Ok();
+    });
+  }
+  Result<void> DeleteSession(std::string_view id_hash) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("DELETE FROM sessions WHERE id_hash = ?"));
+      return s->Bind(1, id_hash).Run();
+    });
+  }
+  Result<int64_t> DeleteUserSessions(int64_t user_id) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("DELETE FROM sessions WHERE user_id = ?"));
+      ECRN_TRY(s->Bind(1, user_id).Run());
+      return int64_t{c.Changes()};
+    });
+  }
+  Result<int64_t> DeleteExpiredSessions(Micros now) override {
+    return Write([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("DELETE FROM sessions WHERE expires <= ?"));
+      ECRN_TRY(s->Bind(1, now).Run());
+      return int64_t{c.Changes()};
+    });
+  }
+
+  // TAXII status resources.
+  Result<void> PutTaxiiStatus(const TaxiiStatus& st) override {
+    return Write([&](Connection& c) -> Result<void> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("INSERT INTO taxii_status (id, user_id, created, "
+                                               "json) VALUES (?,?,?,?) ON CONFLICT (id) DO "
+                                               "UPDATE SET json = excluded.json"));
+      auto r = s->Bind(1, st.id).Bind(2, st.user_id).Bind(3, st.created).Bind(4, st.json).Run();
+      if (!r) return WithMessage(std::move(r).error(), "", "no such user");
+      return Ok();
+    });
+  }
+  Result<TaxiiStatus> GetTaxiiStatus(std::string_view id) override {
+    return WithReader([&](Connection& c) -> Result<TaxiiStatus> {
+      ECRN_ASSIGN_OR_RETURN(
+          auto* s, c.Prepare("SELECT id, user_id, created, json FROM taxii_status WHERE id = ?"));
+      s->Bind(1, id);
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Error::NotFound("no such status");
+      TaxiiStatus out{s->Text(0), s->Int(1), s->Int(2), s->Text(3)};
+      s->Reset();
+      return out;
+    });
+  }
+
+  Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) override {
+    return Write([&](Connection& c) -> Result<std::string> {
+      ECRN_ASSIGN_OR_RETURN(
+          auto* ins, c.Prepare("INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?,?)"));
+      ECRN_TRY(ins->Bind(1, name).Bind(2, candidate).Run());
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT value FROM server_secrets WHERE name = ?"));
+      s->Bind(1, name);
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return Error::Internal("server secret vanished");
+      std::string value = s->Text(0);
+      s->Reset();
+      return value;
+    });
+  }
+
  private:
   static Result<int> CurrentVersion(Connection& c) {
     ECRN_ASSIGN_OR_RETURN(auto* t, c.Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = "
@@ -585,12 +778,15 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  // One row by numeric id, by `name_col` or (when given) by `alt_col`.
   template <typename T, typename Read>
   Result<T> FindOne(const char* table, const char* cols, const char* name_col,
-                    std::string_view name_or_id, Read read, const char* what) {
+                    std::string_view name_or_id, Read read, const char* what,
+                    const char* alt_col = nullptr) {
     return WithReader([&](Connection& c) -> Result<T> {
       std::string sql =
           std::string("SELECT ") + cols + " FROM " + table + " WHERE " + name_col + " = ?1" +
+          (alt_col ? std::string(" OR ") + alt_col + " = ?1" : std::string()) +
           (AllDigits(name_or_id)
                ? " OR id = CAST(?1 AS INTEGER) ORDER BY (id = CAST(?1 AS INTEGER)) DESC"
                : "") +

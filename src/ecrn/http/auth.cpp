@@ -1,0 +1,380 @@
+#include "ecrn/http/auth.hpp"
+
+#include <algorithm>
+
+#include "ecrn/core/secrets.hpp"
+#include "ecrn/core/totp.hpp"
+
+namespace ecrn::http {
+namespace {
+
+constexpr Micros kSecond = 1'000'000;
+// A session's last_seen is written at most this often (it only needs to be
+// precise to within the idle time-out).
+constexpr Micros kTouchEvery = 60 * kSecond;
+
+Error Unauthenticated(std::string message, std::string reason = {}) {
+  Error e{ErrorCode::kUnauthenticated, std::move(message), {}};
+  e.reason = std::move(reason);
+  return e;
+}
+
+Error BadCredentials() { return Unauthenticated("wrong username or password", "bad-credentials"); }
+
+bool IsSafeMethod(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// A hash that only makes timing equal for unknown users (never matches).
+const std::string& DummyHash() {
+  static const std::string hash = HashPassword("not a real password").value();
+  return hash;
+}
+
+std::string SetCookie(std::string_view name, std::string_view value, Micros max_age, bool secure) {
+  std::string c(name);
+  c += '=';
+  c += value;
+  c += "; Path=/; HttpOnly; SameSite=Strict; Max-Age=";
+  c += std::to_string(max_age / kSecond);
+  if (secure) c += "; Secure";
+  return c;
+}
+
+}  // namespace
+
+// --- RateLimiter -----------------------------------------------------------
+
+RateLimiter::RateLimiter(int max_failures, Micros window)
+    : max_failures_(std::max(1, max_failures)), window_(window) {}
+
+void RateLimiter::Prune(Entry& e, Micros now) const {
+  auto keep = std::find_if(e.failures.begin(), e.failures.end(),
+                           [&](Micros t) { return t > now - window_; });
+  e.failures.erase(e.failures.begin(), keep);
+}
+
+Micros RateLimiter::RetryAfter(const std::string& key, Micros now) {
+  std::lock_guard lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return 0;
+  Prune(it->second, now);
+  const auto& f = it->second.failures;
+  if (static_cast<int>(f.size()) < max_failures_) return 0;
+  // Free again when the failure that completed the limit leaves the window.
+  return f[f.size() - static_cast<size_t>(max_failures_)] + window_ - now;
+}
+
+void RateLimiter::RecordFailure(const std::string& key, Micros now) {
+  std::lock_guard lock(mu_);
+  Entry& e = entries_[key];
+  Prune(e, now);
+  e.failures.push_back(now);
+  // Bound memory per key: only the newest max_failures_ matter.
+  if (static_cast<int>(e.failures.size()) > max_failures_) e.failures.erase(e.failures.begin());
+  // Bound the table: drop keys with nothing left in the window.
+  if (entries_.size() > 100'000) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      Prune(it->second, now);
+      it = it->second.failures.empty() ? entries_.erase(it) : std::next(it);
+    }
+  }
+}
+
+void RateLimiter::Reset(const std::string& key) {
+  std::lock_guard lock(mu_);
+  entries_.erase(key);
+}
+
+// --- cookies -----------------------------------------------------------------
+
+std::string_view SessionCookieName(bool secure) {
+  return secure ? "__Host-ecrn_session" : "ecrn_session";
+}
+
+std::optional<std::string> RequestCookie(const Request& request, std::string_view name) {
+  for (const auto& [k, v] : request.headers) {
+    if (!EqualsIgnoreCase(k, "Cookie")) continue;
+    std::string_view rest = v;
+    while (!rest.empty()) {
+      size_t semi = rest.find(';');
+      std::string_view pair = Trim(rest.substr(0, semi));
+      rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
+      size_t eq = pair.find('=');
+      if (eq == std::string_view::npos) continue;
+      if (Trim(pair.substr(0, eq)) == name) return std::string(Trim(pair.substr(eq + 1)));
+    }
+  }
+  return std::nullopt;
+}
+
+// --- Authenticator -----------------------------------------------------------
+
+Authenticator::Authenticator(store::Store& store, Clock& clock, AuthOptions options)
+    : store_(store),
+      clock_(clock),
+      options_(options),
+      per_account_(options.max_failures_per_account, options.failure_window),
+      per_address_(options.max_failures_per_address, options.failure_window),
+      cache_salt_(RandomToken(32)) {}
+
+Error Authenticator::Limited(Micros retry_after) const {
+  const Micros seconds = std::max<Micros>(1, (retry_after + kSecond - 1) / kSecond);
+  Error e{ErrorCode::kTooManyRequests,
+          "too many failed logins; try again in " + std::to_string(seconds) + " seconds",
+          {}};
+  e.reason = "rate-limited";
+  return e;
+}
+
+Result<policy::Principal> Authenticator::PrincipalOf(const store::User& user, bool read_only) {
+  ECRN_ASSIGN_OR_RETURN(auto org, store_.FindOrganisation(std::to_string(user.org_id)));
+  ECRN_ASSIGN_OR_RETURN(auto memberships, store_.ListOrgMemberships(org.id));
+  return policy::MakePrincipal(user, org, memberships, read_only);
+}
+
+Result<store::User> Authenticator::CheckPassword(std::string_view username,
+                                                 std::string_view password,
+                                                 const Request& request) {
+  const Micros now = clock_.Now();
+  const std::string account_key = "account:" + std::string(username);
+  const std::string address_key = "address:" + request.remote_address;
+  const Micros wait = std::max(per_account_.RetryAfter(account_key, now),
+                               per_address_.RetryAfter(address_key, now));
+  if (wait > 0) return Limited(wait);
+
+  auto fail = [&]() -> Error {
+    per_account_.RecordFailure(account_key, now);
+    per_address_.RecordFailure(address_key, now);
+    return BadCredentials();
+  };
+  auto user = store_.FindUser(username);
+  // FindUser also takes numeric ids: a login must name the user.
+  if (!user.ok() || user->username != username || user->disabled) {
+    if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.error();
+    (void)VerifyPassword(password, DummyHash());
+    return fail();
+  }
+  if (!VerifyPassword(password, user->password_hash)) return fail();
+  // The account's failure count is reset only after the whole login
+  // (including a second factor) succeeds, so TOTP guesses stay limited.
+  return std::move(user).value();
+}
+
+Result<void> Authenticator::CheckTotp(const store::User& user, std::string_view code,
+                                      const Request& request) {
+  if (code.empty()) {
+    return Unauthenticated("enter the code from your authenticator app", "totp-required");
+  }
+  const Micros now = clock_.Now();
+  const std::string account_key = "account:" + user.username;
+  const std::string address_key = "address:" + request.remote_address;
+  auto fail = [&]() -> Error {
+    per_account_.RecordFailure(account_key, now);
+    per_address_.RecordFailure(address_key, now);
+    return Unauthenticated("wrong or already used authenticator code", "totp-required");
+  };
+  auto secret = Base32Decode(user.totp_secret);
+  if (!secret.ok())
+    return Error::Internal("cannot read the user's TOTP secret", secret.error().message);
+  auto step = VerifyTotp(
+      *secret, code, now,
+      user.totp_last_step > 0 ? std::optional<int64_t>(user.totp_last_step) : std::nullopt);
+  if (!step.ok()) return fail();
+  // Claimed in the database so a code is never accepted twice, even by
+  // another server or a concurrent login.
+  ECRN_ASSIGN_OR_RETURN(bool fresh, store_.ClaimTotpStep(user.id, *step));
+  if (!fresh) return fail();
+  return Ok();
+}
+
+Result<Caller> Authenticator::FromApiKey(std::string_view key,
+                                         std::optional<std::string_view> username) {
+  const std::string prefix = ApiKeyPrefix(key);
+  if (prefix.empty()) return Unauthenticated("invalid API key", "bad-credentials");
+  ECRN_ASSIGN_OR_RETURN(auto rows, store_.FindApiKeysByPrefix(prefix));
+  const std::string hash = HashApiKey(key);
+  const Micros now = clock_.Now();
+  for (const auto& row : rows) {
+    if (!ConstantTimeEquals(row.key_hash, hash)) continue;
+    if (row.revoked) return Unauthenticated("the API key was revoked", "bad-credentials");
+    if (row.expires && *row.expires <= now) {
+      return Unauthenticated("the API key has expired", "bad-credentials");
+    }
+    auto user = store_.FindUser(std::to_string(row.user_id));
+    if (!user.ok() || user->disabled || (username && *username != user->username)) {
+      return Unauthenticated("invalid API key", "bad-credentials");
+    }
+    Caller c;
+    ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(*user, row.read_only));
+    c.method = AuthMethod::kApiKey;
+    c.api_key_id = row.id;
+    return c;
+  }
+  return Unauthenticated("invalid API key", "bad-credentials");
+}
+
+Result<Caller> Authenticator::FromBasic(std::string_view username, std::string_view password,
+                                        const Request& request) {
+  const Micros now = clock_.Now();
+  auto refuse_second_factor = [](const store::User& u) -> std::optional<Error> {
+    if (!u.totp_secret.empty() || u.role == "network-admin") {
+      return Unauthenticated(
+          "this account uses a second factor: authenticate with an API key instead of the "
+          "password",
+          "api-key-required");
+    }
+    return std::nullopt;
+  };
+  // A remembered verification: keyed by the stored hash too, so a password
+  // change forgets it.
+  auto user = store_.FindUser(username);
+  if (user.ok() && user->username == username && !user->disabled) {
+    const std::string key =
+        Sha256Hex(cache_salt_ + '\0' + user->password_hash + '\0' + std::string(password));
+    bool cached = false;
+    {
+      std::lock_guard lock(cache_mu_);
+      auto it = basic_cache_.find(key);
+      cached = it != basic_cache_.end() && it->second.first == user->id && it->second.second > now;
+    }
+    if (cached) {
+      if (auto e = refuse_second_factor(*user)) return *e;
+      Caller c;
+      ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(*user, false));
+      c.method = AuthMethod::kBasic;
+      return c;
+    }
+  }
+  ECRN_ASSIGN_OR_RETURN(auto checked, CheckPassword(username, password, request));
+  if (auto e = refuse_second_factor(checked)) return *e;
+  per_account_.Reset("account:" + checked.username);
+  {
+    std::lock_guard lock(cache_mu_);
+    if (basic_cache_.size() > 10'000) basic_cache_.clear();
+    basic_cache_[Sha256Hex(cache_salt_ + '\0' + checked.password_hash + '\0' +
+                           std::string(password))] = {checked.id, now + options_.basic_cache_ttl};
+  }
+  Caller c;
+  ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(checked, false));
+  c.method = AuthMethod::kBasic;
+  return c;
+}
+
+Result<std::optional<Caller>> Authenticator::FromSession(const Request& request) {
+  auto cookie = RequestCookie(request, SessionCookieName(request.secure));
+  if (!cookie || cookie->empty()) return std::optional<Caller>();
+  const std::string hash = Sha256Hex(*cookie);
+  auto session = store_.FindSession(hash);
+  if (!session.ok()) {
+    if (session.error().code != ErrorCode::kNotFound) return session.error();
+    return Unauthenticated("the session has ended; log in again", "session-expired");
+  }
+  const Micros now = clock_.Now();
+  if (now >= session->expires || now - session->last_seen > options_.session_idle) {
+    (void)store_.DeleteSession(hash);
+    return Unauthenticated("the session has ended; log in again", "session-expired");
+  }
+  if (!IsSafeMethod(request.method)) {
+    auto token = request.Header("X-CSRF-Token");
+    if (!token || !ConstantTimeEquals(*token, session->csrf_token)) {
+      Error e{ErrorCode::kPermissionDenied, "missing or wrong X-CSRF-Token header", {}};
+      e.reason = "csrf";
+      return e;
+    }
+  }
+  auto user = store_.FindUser(std::to_string(session->user_id));
+  if (!user.ok() || user->disabled) {
+    (void)store_.DeleteSession(hash);
+    return Unauthenticated("the session has ended; log in again", "session-expired");
+  }
+  if (now - session->last_seen >= kTouchEvery) (void)store_.TouchSession(hash, now);
+  Caller c;
+  ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(*user, false));
+  c.method = AuthMethod::kSession;
+  c.session_hash = hash;
+  c.csrf_token = session->csrf_token;
+  return std::optional<Caller>(std::move(c));
+}
+
+Result<std::optional<Caller>> Authenticator::Identify(const Request& request) {
+  auto authz = request.Header("Authorization");
+  if (!authz) return FromSession(request);
+  std::string_view value = Trim(*authz);
+  size_t space = value.find(' ');
+  std::string_view scheme = value.substr(0, space);
+  std::string_view credentials =
+      space == std::string_view::npos ? std::string_view() : Trim(value.substr(space + 1));
+  if (EqualsIgnoreCase(scheme, "Bearer")) {
+    ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(credentials, std::nullopt));
+    return std::optional<Caller>(std::move(c));
+  }
+  if (EqualsIgnoreCase(scheme, "Basic")) {
+    auto decoded = DecodeBase64(credentials);
+    size_t colon = decoded ? decoded->find(':') : std::string::npos;
+    if (!decoded || colon == std::string::npos) {
+      return Unauthenticated("malformed HTTP Basic credentials", "bad-credentials");
+    }
+    std::string_view user = std::string_view(*decoded).substr(0, colon);
+    std::string_view secret = std::string_view(*decoded).substr(colon + 1);
+    if (!ApiKeyPrefix(secret).empty()) {
+      ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(secret, user));
+      return std::optional<Caller>(std::move(c));
+    }
+    ECRN_ASSIGN_OR_RETURN(auto c, FromBasic(user, secret, request));
+    return std::optional<Caller>(std::move(c));
+  }
+  return Unauthenticated("unsupported Authorization scheme (use Basic or Bearer)",
+                         "bad-credentials");
+}
+
+Result<LoginResult> Authenticator::Login(std::string_view username, std::string_view password,
+                                         std::string_view totp, const Request& request) {
+  ECRN_ASSIGN_OR_RETURN(auto user, CheckPassword(username, password, request));
+  if (user.totp_secret.empty() && user.role == "network-admin") {
+    return Unauthenticated(
+        "network admins must enrol a second factor first (ecrn user totp --user NAME)",
+        "totp-enrolment-required");
+  }
+  if (!user.totp_secret.empty()) {
+    ECRN_TRY(CheckTotp(user, totp, request));
+  }
+  per_account_.Reset("account:" + user.username);
+  const Micros now = clock_.Now();
+  // Rotation: whatever session the browser had ends; the new one gets a new id.
+  if (auto old = RequestCookie(request, SessionCookieName(request.secure))) {
+    (void)store_.DeleteSession(Sha256Hex(*old));
+  }
+  const std::string cookie_value = RandomToken(32);
+  store::Session s;
+  s.id_hash = Sha256Hex(cookie_value);
+  s.user_id = user.id;
+  s.csrf_token = RandomToken(32);
+  s.created = now;
+  s.last_seen = now;
+  s.expires = now + options_.session_absolute;
+  ECRN_TRY(store_.CreateSession(s));
+  LoginResult out;
+  ECRN_ASSIGN_OR_RETURN(out.caller.principal, PrincipalOf(user, false));
+  out.caller.method = AuthMethod::kSession;
+  out.caller.session_hash = s.id_hash;
+  out.caller.csrf_token = s.csrf_token;
+  out.cookie = SetCookie(SessionCookieName(request.secure), cookie_value, options_.session_absolute,
+                         request.secure);
+  return out;
+}
+
+std::string Authenticator::Logout(const Request& request) {
+  if (auto cookie = RequestCookie(request, SessionCookieName(request.secure))) {
+    (void)store_.DeleteSession(Sha256Hex(*cookie));
+  }
+  return SetCookie(SessionCookieName(request.secure), "", 0, request.secure);
+}
+
+}  // namespace ecrn::http

@@ -1,0 +1,19 @@
+// The REST API under /api/v1 (JSON): sessions (password + TOTP login into a
+// cookie session), and, as the hub grows, intel search, object detail and
+// administration. Every read goes through `policy`. Handlers are
+// thread-safe.
+#pragma once
+
+#include "ecrn/core/time.hpp"
+#include "ecrn/http/auth.hpp"
+#include "ecrn/http/message.hpp"
+#include "ecrn/http/router.hpp"
+#include "ecrn/store/store.hpp"
+
+namespace ecrn::http {
+
+// Adds the /api/v1 routes. `store`, `auth` and `clock` must outlive the router.
+void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clock& clock,
+                   LogSink log = {});
+
+}  // namespace ecrn::http
