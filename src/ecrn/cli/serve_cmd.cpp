@@ -2,6 +2,7 @@
 // store, and runs the HTTP server until SIGTERM/SIGINT.
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <spdlog/sinks/stdout_sinks.h>
@@ -15,6 +16,7 @@
 #include "ecrn/http/router.hpp"
 #include "ecrn/http/server.hpp"
 #include "ecrn/http/service_routes.hpp"
+#include "ecrn/http/static_files.hpp"
 #include "ecrn/http/taxii.hpp"
 
 namespace ecrn::cli {
@@ -22,6 +24,7 @@ namespace {
 
 struct ServeArgs {
   std::string listen = "127.0.0.1:8443";
+  std::string web_root;  // the built front end (web/dist); empty: placeholder page
   int threads = 2;
   bool insecure_http = false;
   bool verbose = false;
@@ -78,9 +81,23 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   SystemClock clock;
   http::Authenticator auth(store, clock);
   http::Router router(log);
-  http::AddServiceRoutes(router, store, log);
+  std::optional<http::StaticFiles> web;
+  if (!args.web_root.empty()) {
+    auto files = http::StaticFiles::Open(args.web_root, log);
+    if (files) {
+      web = std::move(*files);
+    } else {
+      logger->warn("{}; serving the placeholder page at / (build the front end: make run)",
+                   files.error().message);
+    }
+  }
+  http::AddServiceRoutes(router, store, log, /*home_page=*/!web);
   http::AddTaxiiRoutes(router, store, auth, clock, *paging_secret, {}, log);
-  http::AddRestRoutes(router, store, auth, clock, log);
+  http::AddRestRoutes(router, store, auth, clock, *paging_secret, log);
+  if (web) {
+    logger->info("serving the web front end from {}", web->root().string());
+    http::AddStaticFileRoutes(router, std::move(*web));
+  }
 
   http::ServerOptions options;
   options.listen = *listen;
@@ -107,6 +124,9 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ServeArgs>();
   serve->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
+  serve->add_option("--web-root", args->web_root,
+                    "Directory of the built web front end (web/dist) served at /; when missing, "
+                    "/ is a placeholder page");
   serve->add_option("--threads", args->threads, "Network I/O threads")->capture_default_str();
   serve->add_flag("--insecure-http", args->insecure_http,
                   "Allow plain HTTP on a non-loopback address (no TLS yet)");

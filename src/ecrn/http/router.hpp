@@ -60,8 +60,13 @@ class Router {
   void Add(std::string_view method, std::string_view path_template, Handler handler,
            RouteOptions options = {});
 
+  // Sets the handler of GET and HEAD requests whose path no route has (the
+  // web front end's files); without one they get 404. Its context has the
+  // decoded segments and query, and no params.
+  void SetFallback(Handler handler);
+
   // The response to `request`: the route's handler, or 400 for a malformed
-  // target, 404 (JSON) when no route has the path, 405 (with Allow) when the
+  // target, the fallback or else 404 (JSON) when no route has the path, 405 (with Allow) when the
   // path exists for other methods, 500 when a handler throws. Every response
   // carries the security headers. Never throws for any input.
   Response Handle(const Request& request) const;
@@ -93,7 +98,10 @@ class Router {
                         std::vector<std::pair<std::string, std::string>>* params);
   Match Find(std::string_view method, const std::vector<std::string>& segments) const;
 
+  Response Run(const Handler& handler, const RouteContext& ctx) const;
+
   std::vector<Route> routes_;
+  Handler fallback_;
   LogSink log_;
 };
 
