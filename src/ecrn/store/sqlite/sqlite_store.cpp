@@ -488,7 +488,10 @@ class SqliteStore final : public Store {
         add_text(*q.text);
       }
       if (q.observable_value) {
-        sql += " AND " + t + ".pk IN (SELECT object_pk FROM observables WHERE value = ?)";
+        // The first observable is in the row, the others in observables.
+        sql += " AND (" + t + ".obs_value = ? OR " + t +
+               ".pk IN (SELECT object_pk FROM observables WHERE value = ?))";
+        add_text(*q.observable_value);
         add_text(*q.observable_value);
       }
     };
