@@ -10,9 +10,9 @@ namespace {
 // partial indexes hold only the objects that have one. obs_kind/obs_value
 // hold an object's first observable (most objects name exactly one: an SCO
 // its value, an indicator the one its pattern compares); the table
-// observables holds the others. One row and one B-tree fewer per object
-// than an observables row each (BENCHMARKS.md). Lookups and the index that
-// serves each are listed in docs/ARCHITECTURE.md.
+// observables holds the others: per object one row, one B-tree insert and
+// one statement fewer than an observables row for each (BENCHMARKS.md).
+// Lookups and the index that serves each: docs/ARCHITECTURE.md.
 constexpr Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE organisations (
