@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <future>
+#include <iterator>
 
 #include "ecrn/intel/observables.hpp"
 #include "ecrn/stix/tlp.hpp"
@@ -31,6 +32,20 @@ Batch PrepareRange(const std::vector<stix::Object>& objects, size_t begin, size_
   Batch batch;
   batch.reserve(end - begin);
   for (size_t i = begin; i < end; ++i) batch.push_back(PrepareObject(objects[i], options));
+  return batch;
+}
+
+// The first batch: nothing can be written before it is ready, so both
+// threads prepare it, half each.
+Batch PrepareFirst(const std::vector<stix::Object>& objects, size_t end,
+                   const stix::ValidationOptions& options) {
+  const size_t mid = end / 2;
+  auto head =
+      std::async(std::launch::async, PrepareRange, std::cref(objects), 0, mid, std::cref(options));
+  Batch tail = PrepareRange(objects, mid, end, options);
+  Batch batch = head.get();
+  batch.insert(batch.end(), std::make_move_iterator(tail.begin()),
+               std::make_move_iterator(tail.end()));
   return batch;
 }
 
@@ -79,7 +94,12 @@ Result<IngestSummary> Ingestor::Ingest(int64_t channel_id, const std::vector<sti
                       std::min(objects.size(), begin + batch_size), std::cref(options.validation));
   };
   std::future<Batch> next;
-  if (!objects.empty()) next = prepare(0);
+  if (!objects.empty()) {
+    std::promise<Batch> first;
+    first.set_value(
+        PrepareFirst(objects, std::min(objects.size(), batch_size), options.validation));
+    next = first.get_future();
+  }
   std::vector<store::NewObject> rows;
   std::vector<size_t> row_index;
   std::vector<bool> warned;  // per row: stored with validation warnings

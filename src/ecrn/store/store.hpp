@@ -346,6 +346,9 @@ struct StoreOptions {
   int busy_timeout_ms = 10000;
   // PostgreSQL: connections in the pool.
   int pool_size = 4;
+  // SQLite: a commit that leaves more than this in the write-ahead log wakes
+  // the background checkpoint, which copies the log into the database file.
+  int64_t wal_checkpoint_bytes = int64_t{64} << 20;
 };
 
 // Opens a store: "postgresql://..." or "postgres://..." selects PostgreSQL,

@@ -641,6 +641,39 @@ TEST_P(StoreContract, QueryFilters) {
   EXPECT_THAT(ids(q), ElementsAre("indicator--b", "indicator--c"));
 }
 
+// An object without creator or markings reads back with "" and is found by
+// filtering for "" (SQLite stores NULL there, to keep them out of the
+// partial indexes).
+TEST_P(StoreContract, NoCreatorAndUnmarkedAreFoundByEmptyFilters) {
+  int64_t ch = AddChannel("c");
+  Insert(ch, {Indicator("a", 0, "identity--x", "green"), Indicator("b", 0, "", ""), Domain("d")},
+         kT0);
+  auto ids = [&](const ObjectQuery& q) {
+    std::vector<std::string> out;
+    for (const auto& o : Query(q)) out.push_back(o.stix_id);
+    return out;
+  };
+  ObjectQuery q;
+  q.ids = {"indicator--b"};
+  auto b = Query(q);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].created_by, "");
+  EXPECT_EQ(b[0].tlp, "");
+  q = {};
+  q.created_by = "";
+  EXPECT_THAT(ids(q), ElementsAre("indicator--b", "domain-name--d"));
+  q = {};
+  q.tlps = {""};
+  EXPECT_THAT(ids(q), ElementsAre("indicator--b", "domain-name--d"));
+  q.tlps = {"green", ""};
+  EXPECT_THAT(ids(q), ElementsAre("indicator--a", "indicator--b", "domain-name--d"));
+  q.tlps = {"green"};
+  EXPECT_THAT(ids(q), ElementsAre("indicator--a"));
+  q = {};
+  q.created_by = "identity--x";
+  EXPECT_THAT(ids(q), ElementsAre("indicator--a"));
+}
+
 // Without all_versions, the latest version is chosen among the rows that
 // match the other filters (a reader allowed only GREEN still sees the GREEN
 // version of an object whose newest version is AMBER).

@@ -5,6 +5,14 @@ namespace {
 
 // Times are microseconds since the Unix epoch (INTEGER). Never edit a
 // migration once released: add a new one.
+//
+// objects: created_by and tlp are NULL when the object has none, so their
+// partial indexes hold only the objects that have one. obs_kind/obs_value
+// hold an object's first observable (most objects name exactly one: an SCO
+// its value, an indicator the one its pattern compares); the table
+// observables holds the others: per object one row, one B-tree insert and
+// one statement fewer than an observables row for each (BENCHMARKS.md).
+// Lookups and the index that serves each: docs/ARCHITECTURE.md.
 constexpr Migration kMigrations[] = {
     {1, R"sql(
 CREATE TABLE organisations (
@@ -63,17 +71,20 @@ CREATE TABLE objects (
   created INTEGER NOT NULL,
   modified INTEGER NOT NULL,
   modified_text TEXT NOT NULL,
-  created_by TEXT NOT NULL,
-  tlp TEXT NOT NULL,
+  created_by TEXT,
+  tlp TEXT,
   date_added INTEGER NOT NULL,
+  obs_kind TEXT,
+  obs_value TEXT,
   json TEXT NOT NULL,
   UNIQUE (stix_id, channel_id, modified)
 );
 CREATE INDEX objects_added ON objects(channel_id, date_added);
 CREATE INDEX objects_type ON objects(type, date_added);
 CREATE INDEX objects_modified ON objects(modified);
-CREATE INDEX objects_creator ON objects(created_by);
-CREATE INDEX objects_tlp ON objects(tlp);
+CREATE INDEX objects_creator ON objects(created_by) WHERE created_by IS NOT NULL;
+CREATE INDEX objects_tlp ON objects(tlp) WHERE tlp IS NOT NULL;
+CREATE INDEX objects_observable ON objects(obs_kind, obs_value) WHERE obs_kind IS NOT NULL;
 CREATE TABLE observables (
   object_pk INTEGER NOT NULL REFERENCES objects(pk) ON DELETE CASCADE,
   kind TEXT NOT NULL,

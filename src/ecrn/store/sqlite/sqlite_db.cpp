@@ -1,5 +1,7 @@
 #include "ecrn/store/sqlite/sqlite_db.hpp"
 
+#include <mutex>
+
 namespace ecrn::store::sqlite {
 
 Error SqliteError(sqlite3* db, int rc, std::string_view what) {
@@ -49,6 +51,12 @@ Result<void> Statement::Run() {
 
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool create,
                                                      int busy_timeout_ms) {
+  // No memory statistics: they take a global mutex on every allocation (about
+  // 3 % of the instructions of a bulk insert, BENCHMARKS.md). Only possible
+  // before SQLite initialises; if something else initialised it first, the
+  // call fails harmlessly and the statistics stay on.
+  static std::once_flag configured;
+  std::call_once(configured, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);

@@ -44,6 +44,10 @@ class Statement {
     sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
     return *this;
   }
+  // As BindStatic, but an empty view binds NULL.
+  Statement& BindStaticOrNull(int i, std::string_view v) {
+    return v.empty() ? BindNull(i) : BindStatic(i, v);
+  }
   Statement& BindNull(int i) {
     sqlite3_bind_null(stmt_, i);
     return *this;

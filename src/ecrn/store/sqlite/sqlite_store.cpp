@@ -1,6 +1,8 @@
 // The SQLite backend of Store: one writer connection (guarded by a mutex;
-// BEGIN IMMEDIATE serialises writers across processes) and a pool of reader
-// connections (WAL lets them read while a write is in progress).
+// BEGIN IMMEDIATE serialises writers across processes), a pool of reader
+// connections (WAL lets them read while a write is in progress), and a
+// checkpointer thread that copies the WAL into the database file beside the
+// writer instead of in its commits.
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
@@ -116,7 +118,26 @@ Result<std::vector<T>> All(Statement& s, F read) {
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, const StoreOptions& options, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)), options_(options), writer_(std::move(writer)) {}
+      : path_(std::move(path)), options_(options), writer_(std::move(writer)) {
+    // Replaces the writer's automatic checkpoint (which runs inside COMMIT,
+    // on the writing thread) with a signal to the checkpointer thread.
+    int64_t page_size = 16384;
+    if (auto q = writer_->PrepareOnce("PRAGMA page_size"); q.ok()) {
+      if (auto row = (*q)->Step(); row.ok() && *row)
+        page_size = std::max<int64_t>(512, (*q)->Int(0));
+    }
+    checkpoint_frames_ = std::max<int64_t>(1, options_.wal_checkpoint_bytes / page_size);
+    sqlite3_wal_hook(writer_->raw(), &SqliteStore::OnWalCommit, this);
+  }
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(ckpt_mu_);
+      ckpt_stopping_ = true;
+    }
+    ckpt_cv_.notify_one();
+    if (checkpointer_.joinable()) checkpointer_.join();
+    // Closing the last connection checkpoints whatever is left.
+  }
 
   std::string_view Backend() const override { return "sqlite"; }
 
@@ -338,9 +359,9 @@ class SqliteStore final : public Store {
       last_q->Reset();
       ECRN_ASSIGN_OR_RETURN(
           auto* ins,
-          c.Prepare("INSERT INTO objects (channel_id, stix_id, type, spec_version, "
-                    "created, modified, modified_text, created_by, tlp, date_added, json, "
-                    "submitter_org, submitter_user) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          c.Prepare("INSERT INTO objects (channel_id, stix_id, type, spec_version, created, "
+                    "modified, modified_text, created_by, tlp, date_added, obs_kind, obs_value, "
+                    "json, submitter_org, submitter_user) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                     "ON CONFLICT (stix_id, channel_id, modified) DO NOTHING"));
       ECRN_ASSIGN_OR_RETURN(auto* obs,
                             c.Prepare("INSERT OR IGNORE INTO observables (object_pk, kind, value) "
@@ -352,7 +373,8 @@ class SqliteStore final : public Store {
       out.reserve(objects.size());
       for (const auto& o : objects) {
         Micros date_added = std::max(now, last + 1);
-        ins->Reset();
+        // Every parameter is bound on each row, so no clearing between rows.
+        const Observable* first = o.observables.empty() ? nullptr : &o.observables.front();
         ins->Bind(1, channel_id)
             .BindStatic(2, o.stix_id)
             .BindStatic(3, o.type)
@@ -360,12 +382,22 @@ class SqliteStore final : public Store {
             .Bind(5, o.created)
             .Bind(6, o.modified)
             .BindStatic(7, o.modified_text)
-            .BindStatic(8, o.created_by)
-            .BindStatic(9, o.tlp)
+            .BindStaticOrNull(8, o.created_by)
+            .BindStaticOrNull(9, o.tlp)
             .Bind(10, date_added)
-            .BindStatic(11, o.json);
-        if (o.submitter_org != 0) ins->Bind(12, o.submitter_org);
-        if (o.submitter_user != 0) ins->Bind(13, o.submitter_user);
+            .BindStaticOrNull(11, first ? std::string_view(first->kind) : std::string_view())
+            .BindStaticOrNull(12, first ? std::string_view(first->value) : std::string_view())
+            .BindStatic(13, o.json);
+        if (o.submitter_org != 0) {
+          ins->Bind(14, o.submitter_org);
+        } else {
+          ins->BindNull(14);
+        }
+        if (o.submitter_user != 0) {
+          ins->Bind(15, o.submitter_user);
+        } else {
+          ins->BindNull(15);
+        }
         ECRN_TRY(ins->Run());
         if (c.Changes() == 0) {
           out.push_back(InsertOutcome::kDuplicate);
@@ -373,8 +405,11 @@ class SqliteStore final : public Store {
         }
         const int64_t pk = c.LastInsertRowid();
         last = date_added;
-        for (const auto& ob : o.observables) {
-          obs->Reset();
+        // The first observable is in the row; the others (minus repeats of
+        // the first) in observables.
+        for (size_t k = 1; k < o.observables.size(); ++k) {
+          const auto& ob = o.observables[k];
+          if (ob.kind == first->kind && ob.value == first->value) continue;
           ECRN_TRY(obs->Bind(1, pk).BindStatic(2, ob.kind).BindStatic(3, ob.value).Run());
         }
         for (int64_t user : o.red_recipients) {
@@ -424,7 +459,17 @@ class SqliteStore final : public Store {
       }
       add_list("type", q.types);
       add_list("stix_id", q.ids);
-      add_list("tlp", q.tlps);
+      if (std::find(q.tlps.begin(), q.tlps.end(), "") == q.tlps.end()) {
+        add_list("tlp", q.tlps);
+      } else {
+        sql += " AND (" + t + ".tlp IS NULL";
+        for (const auto& v : q.tlps) {
+          if (v.empty()) continue;
+          sql += " OR " + t + ".tlp = ?";
+          add_text(v);
+        }
+        sql += ")";
+      }
       add_list("spec_version", q.spec_versions);
       if (q.visible_to) {
         sql += " AND " + t + ".channel_id IN (";
@@ -433,8 +478,9 @@ class SqliteStore final : public Store {
           add_int(q.visible_to->channel_ids[i]);
         }
         sql += q.visible_to->channel_ids.empty() ? "NULL)" : ")";
-        sql += " AND (" + t + ".tlp <> 'red' OR EXISTS (SELECT 1 FROM red_recipients r WHERE " +
-               "r.object_pk = " + t + ".pk AND r.user_id = ?))";
+        // IS NOT: an unmarked object (tlp NULL) is not RED.
+        sql += " AND (" + t + ".tlp IS NOT 'red' OR EXISTS (SELECT 1 FROM red_recipients r " +
+               "WHERE r.object_pk = " + t + ".pk AND r.user_id = ?))";
         add_int(q.visible_to->user_id);
       }
       if (q.added_after) {
@@ -449,7 +495,10 @@ class SqliteStore final : public Store {
         sql += " AND " + t + ".modified >= ?";
         add_int(*q.modified_since);
       }
-      if (q.created_by) {
+      // No creator or no TLP is stored as NULL (partial indexes).
+      if (q.created_by && q.created_by->empty()) {
+        sql += " AND " + t + ".created_by IS NULL";
+      } else if (q.created_by) {
         sql += " AND " + t + ".created_by = ?";
         add_text(*q.created_by);
       }
@@ -460,7 +509,10 @@ class SqliteStore final : public Store {
         add_text(*q.text);
       }
       if (q.observable_value) {
-        sql += " AND " + t + ".pk IN (SELECT object_pk FROM observables WHERE value = ?)";
+        // The first observable is in the row, the others in observables.
+        sql += " AND (" + t + ".obs_value = ? OR " + t +
+               ".pk IN (SELECT object_pk FROM observables WHERE value = ?))";
+        add_text(*q.observable_value);
         add_text(*q.observable_value);
       }
       if (q.pk_above) {
@@ -538,9 +590,11 @@ class SqliteStore final : public Store {
                                                     std::string_view value) override {
     return WithReader([&](Connection& c) -> Result<std::vector<ObservableHit>> {
       ECRN_ASSIGN_OR_RETURN(
-          auto* s, c.Prepare("SELECT b.object_pk, o.channel_id, o.stix_id, b.kind, b.value FROM "
-                             "observables b JOIN objects o ON o.pk = b.object_pk WHERE b.kind = ? "
-                             "AND b.value = ? ORDER BY b.object_pk"));
+          auto* s, c.Prepare("SELECT pk, channel_id, stix_id, obs_kind, obs_value FROM objects "
+                             "WHERE obs_kind = ?1 AND obs_value = ?2 UNION ALL "
+                             "SELECT b.object_pk, o.channel_id, o.stix_id, b.kind, b.value FROM "
+                             "observables b JOIN objects o ON o.pk = b.object_pk WHERE b.kind = ?1 "
+                             "AND b.value = ?2 ORDER BY 1"));
       s->Bind(1, kind).Bind(2, value);
       return All<ObservableHit>(*s, [](const Statement& st) {
         return ObservableHit{st.Int(0), st.Int(1), st.Text(2), st.Text(3), st.Text(4)};
@@ -877,8 +931,47 @@ class SqliteStore final : public Store {
     });
   }
 
+  // sqlite3_wal_hook callback, on the writer's thread after each commit.
+  static int OnWalCommit(void* arg, sqlite3*, const char*, int frames) {
+    auto* self = static_cast<SqliteStore*>(arg);
+    if (frames >= self->checkpoint_frames_) self->WakeCheckpointer();
+    return SQLITE_OK;
+  }
+  void WakeCheckpointer() {
+    {
+      std::lock_guard lock(ckpt_mu_);
+      ckpt_wanted_ = true;
+      if (!checkpointer_.joinable()) checkpointer_ = std::thread([this] { CheckpointLoop(); });
+    }
+    ckpt_cv_.notify_one();
+  }
+  // Runs PASSIVE checkpoints on its own connection: they copy committed
+  // frames without blocking the writer or readers. Best effort: a failed or
+  // partial checkpoint leaves the frames in the WAL (still durable) for the
+  // next one or for the close of the last connection.
+  void CheckpointLoop() {
+    std::unique_ptr<Connection> conn;
+    std::unique_lock lock(ckpt_mu_);
+    for (;;) {
+      ckpt_cv_.wait(lock, [&] { return ckpt_wanted_ || ckpt_stopping_; });
+      if (ckpt_stopping_) return;
+      ckpt_wanted_ = false;
+      lock.unlock();
+      if (!conn) {
+        auto opened = Connection::Open(path_, false, options_.busy_timeout_ms);
+        if (opened) conn = std::move(opened).value();
+      }
+      if (conn) {
+        (void)sqlite3_wal_checkpoint_v2(conn->raw(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                        nullptr);
+      }
+      lock.lock();
+    }
+  }
+
   std::string path_;
   StoreOptions options_;
+  int64_t checkpoint_frames_ = 1;  // WAL frames that wake the checkpointer
   std::mutex write_mu_;
   std::unique_ptr<Connection> writer_;
   static constexpr int kMaxReaders = 8;
@@ -886,6 +979,11 @@ class SqliteStore final : public Store {
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> readers_;  // idle; guarded by pool_mu_
   int open_readers_ = 0;                              // guarded by pool_mu_
+  std::mutex ckpt_mu_;
+  std::condition_variable ckpt_cv_;
+  bool ckpt_wanted_ = false;    // guarded by ckpt_mu_
+  bool ckpt_stopping_ = false;  // guarded by ckpt_mu_
+  std::thread checkpointer_;    // started on the first wake; guarded by ckpt_mu_
 };
 
 // Polls for rows above the last pk seen.
