@@ -7,7 +7,7 @@ DEBUG_DIR := build/debug
 RELEASE_DIR := build/release
 export CCACHE_DIR ?= $(CURDIR)/build/.ccache
 
-.PHONY: all deps build-debug build-release run test bench fmt lint fuzz clean
+.PHONY: all deps build-debug build-release web run test bench fmt lint fuzz clean
 
 all: build-release
 
@@ -22,15 +22,23 @@ build-release: deps
 	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF -DECRN_BENCH=ON >/dev/null
 	@cmake --build $(RELEASE_DIR) -j $(JOBS)
 
-# Builds Release, creates the database on first run, and serves it.
-run: build-release
+# The web front end: npm ci when package-lock.json changed, then vite build
+# into web/dist when a source changed (scripts/web).
+web: deps
+	@scripts/web build
+
+# Builds Release and the web front end, creates the database on first run,
+# and serves both.
+run: build-release web
 	@mkdir -p $(dir $(DB))
 	@$(RELEASE_DIR)/ecrn db migrate --db $(DB) >/dev/null
-	@echo "ECRN is starting: open http://$(LISTEN)/healthz (database $(DB)); Ctrl-C stops it."
-	@exec $(RELEASE_DIR)/ecrn serve --db $(DB) --listen $(LISTEN)
+	@echo "ECRN is starting: open http://$(LISTEN)/ (database $(DB)); Ctrl-C stops it."
+	@exec $(RELEASE_DIR)/ecrn serve --db $(DB) --listen $(LISTEN) --web-root web/dist
 
 # Builds Debug with ASan+UBSan and runs every test (PostgreSQL ones included,
-# against a throwaway cluster the harness starts and stops).
+# against a throwaway cluster the harness starts and stops; the web front
+# end's Vitest and Chromium tests are ctest tests too: web_build, web_unit,
+# web_e2e).
 test: build-debug
 	@cd $(DEBUG_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 600
@@ -40,6 +48,7 @@ bench: build-release
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
+	@scripts/web install && cd web && npm run --silent fmt >/dev/null
 
 lint: build-debug
 	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(DEBUG_DIR) --quiet --extra-arg=-Wno-unknown-warning-option

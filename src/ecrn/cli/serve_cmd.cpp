@@ -23,6 +23,7 @@
 #include "ecrn/http/router.hpp"
 #include "ecrn/http/server.hpp"
 #include "ecrn/http/service_routes.hpp"
+#include "ecrn/http/static_files.hpp"
 #include "ecrn/http/taxii.hpp"
 
 namespace ecrn::cli {
@@ -30,6 +31,7 @@ namespace {
 
 struct ServeArgs {
   std::string listen = "127.0.0.1:8443";
+  std::string web_root;  // the built front end (web/dist); empty: placeholder page
   int threads = 2;
   bool insecure_http = false;
   bool verbose = false;
@@ -168,9 +170,20 @@ int Serve(const Context& ctx, const ServeArgs& args) {
 
   SystemClock clock;
   http::Authenticator auth(store, clock);
-  http::AddServiceRoutes(router, store, log);
+  std::optional<http::StaticFiles> web;
+  if (!args.web_root.empty()) {
+    auto files = http::StaticFiles::Open(args.web_root, log);
+    if (files) {
+      web = std::move(*files);
+    } else {
+      log_format.Message(spdlog::level::warn,
+                         files.error().message +
+                             "; serving the placeholder page at / (build the front end: make run)");
+    }
+  }
+  http::AddServiceRoutes(router, store, log, /*home_page=*/!web);
   http::AddTaxiiRoutes(router, store, auth, clock, *paging_secret, {}, log);
-  http::AddRestRoutes(router, store, auth, clock, log);
+  http::AddRestRoutes(router, store, auth, clock, *paging_secret, log);
   http::AddMetricsRoute(router, metrics, args.metrics_token);
   metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",
                    [&store, log] {
@@ -182,6 +195,11 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                      }
                      return static_cast<double>(*count);
                    });
+  if (web) {
+    log_format.Message(spdlog::level::info,
+                       "serving the web front end from " + web->root().string());
+    http::AddStaticFileRoutes(router, std::move(*web));
+  }
 
   std::string host =
       listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
@@ -204,6 +222,9 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   auto args = std::make_shared<ServeArgs>();
   serve->add_option("--listen", args->listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
+  serve->add_option("--web-root", args->web_root,
+                    "Directory of the built web front end (web/dist) served at /; when missing, "
+                    "/ is a placeholder page");
   serve->add_option("--threads", args->threads, "Network I/O threads")->capture_default_str();
   serve->add_option("--tls-cert", args->tls_cert,
                     "PEM certificate chain: serve HTTPS (TLS 1.2+) with --tls-key");

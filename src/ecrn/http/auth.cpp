@@ -178,7 +178,7 @@ Result<void> Authenticator::CheckTotp(const store::User& user, std::string_view 
   auto fail = [&]() -> Error {
     per_account_.RecordFailure(account_key, now);
     per_address_.RecordFailure(address_key, now);
-    return Unauthenticated("wrong or already used authenticator code", "totp-required");
+    return Unauthenticated("wrong or already used authenticator code", "bad-totp");
   };
   auto secret = Base32Decode(user.totp_secret);
   if (!secret.ok())
@@ -285,7 +285,7 @@ Result<std::optional<Caller>> Authenticator::FromSession(const Request& request)
     auto token = request.Header("X-CSRF-Token");
     if (!token || !ConstantTimeEquals(*token, session->csrf_token)) {
       Error e{ErrorCode::kPermissionDenied, "missing or wrong X-CSRF-Token header", {}};
-      e.reason = "csrf";
+      e.reason = "csrf-mismatch";
       return e;
     }
   }

@@ -1,11 +1,24 @@
 #include "ecrn/http/rest.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
 #include <memory>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "ecrn/core/secrets.hpp"
+#include "ecrn/core/uuid.hpp"
+#include "ecrn/http/paging.hpp"
+#include "ecrn/intel/publish.hpp"
+#include "ecrn/intel/read.hpp"
+#include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
+#include "ecrn/stix/tlp.hpp"
 
 namespace ecrn::http {
 namespace {
@@ -16,8 +29,14 @@ struct Rest {
   store::Store& store;
   Authenticator& auth;
   Clock& clock;
+  std::string paging_secret;
   LogSink log;
 };
+
+constexpr size_t kMaxSubmitBytes = size_t{8} << 20;
+constexpr Micros kCursorTtl = 24LL * 3600 * 1'000'000;
+constexpr size_t kMinPasswordLength = 12;
+constexpr size_t kMaxExportObjects = 100'000;
 
 // REST errors: JSON bodies; 401 with a Bearer challenge (never Basic, which
 // would make browsers show their own login dialog).
@@ -57,14 +76,14 @@ json::object SessionJson(const Rest& rest, const Caller& c) {
 
 // Requires a JSON body (a browser cannot send that cross-site without a
 // CORS preflight, which we never grant).
-Result<json::object> JsonBody(const Request& request) {
+Result<json::object> JsonBody(const Request& request, size_t max_bytes = 64 * 1024) {
   auto ct = request.Header("Content-Type");
   if (!ct || ct->substr(0, kJsonType.size()) != kJsonType) {
     return Error{ErrorCode::kUnsupportedMedia, "send application/json", {}};
   }
   stix::ParseLimits limits;
-  limits.max_bytes = 64 * 1024;
-  limits.max_depth = 16;
+  limits.max_bytes = max_bytes;
+  limits.max_depth = 64;
   ECRN_ASSIGN_OR_RETURN(auto value, stix::ParseJson(request.body, limits));
   if (!value.is_object()) return Error::Invalid("the body must be a JSON object");
   return std::move(value.as_object());
@@ -112,17 +131,551 @@ Response Logout(Rest& rest, const RouteContext& ctx) {
   return r;
 }
 
+// --- helpers for authenticated routes -----------------------------------------
+
+Result<Caller> Require(Rest& rest, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto who, rest.auth.Identify(ctx.request));
+  if (!who) return Error{ErrorCode::kUnauthenticated, "log in first", {}};
+  return std::move(*who);
+}
+
+Error Forbidden(std::string message) {
+  return Error{ErrorCode::kPermissionDenied, std::move(message), {}};
+}
+
+Result<int64_t> IdParam(const RouteContext& ctx, std::string_view name) {
+  auto text = ctx.Param(name);
+  int64_t id = 0;
+  if (!text || text->empty() || text->size() > 18 ||
+      std::from_chars(text->data(), text->data() + text->size(), id).ptr !=
+          text->data() + text->size()) {
+    return Error::NotFound("not found");
+  }
+  return id;
+}
+
+json::object ChannelRef(const store::Channel& ch) {
+  json::object o;
+  o["id"] = ch.id;
+  o["name"] = ch.name;
+  return o;
+}
+
+// Channel names by id (for list items).
+Result<std::map<int64_t, store::Channel>> ChannelsById(Rest& rest) {
+  ECRN_ASSIGN_OR_RETURN(auto list, rest.store.ListChannels());
+  std::map<int64_t, store::Channel> out;
+  for (auto& c : list) out.emplace(c.id, std::move(c));
+  return out;
+}
+
+json::value NullableString(const std::string& s) {
+  return s.empty() ? json::value(nullptr) : json::value(s);
+}
+
+std::string Truncated(std::string s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t cut = max;
+  // Do not split a UTF-8 sequence.
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  return s + "…";
+}
+
+// Runs `body` for a logged-in caller, turning errors into JSON responses.
+template <typename F>
+Handler Authed(std::shared_ptr<Rest> rest, F body) {
+  return [rest, body](const RouteContext& ctx) -> Response {
+    auto caller = Require(*rest, ctx);
+    if (!caller.ok()) return RestError(caller.error());
+    Result<Response> r = body(*rest, *caller, ctx);
+    if (!r.ok()) {
+      if (rest->log &&
+          (r.error().code == ErrorCode::kInternal || r.error().code == ErrorCode::kUnavailable)) {
+        rest->log(LogLevel::kError, "api: " + r.error().ToString());
+      }
+      return RestError(r.error());
+    }
+    return std::move(r).value();
+  };
+}
+
+// --- channels -----------------------------------------------------------------
+
+Result<Response> ListChannels(Rest& rest, const Caller& c, const RouteContext&) {
+  ECRN_ASSIGN_OR_RETURN(auto channels, rest.store.ListChannels());
+  const auto& p = c.principal;
+  json::array items;
+  for (const auto& ch : channels) {
+    if (!policy::CanSeeChannel(p, ch.id) && !policy::CanAdministerNetwork(p)) continue;
+    json::object o = ChannelRef(ch);
+    o["description"] = ch.description;
+    o["default_tlp"] = ch.default_tlp;
+    o["can_read"] = policy::CanReadChannel(p, ch.id);
+    o["can_write"] = policy::CanWriteChannel(p, ch.id);
+    items.push_back(std::move(o));
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+// The channel in the path, if the caller may read it (else 404).
+Result<store::Channel> ReadableChannel(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id"));
+  auto ch = rest.store.FindChannel(std::to_string(id));
+  if (!ch.ok() || !policy::CanReadChannel(c.principal, ch->id)) {
+    if (!ch.ok() && ch.error().code != ErrorCode::kNotFound) return ch.error();
+    return Error::NotFound("no such channel");
+  }
+  return std::move(ch).value();
+}
+
+Result<Response> ChannelMembers(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto ch, ReadableChannel(rest, c, ctx));
+  ECRN_ASSIGN_OR_RETURN(auto memberships, rest.store.ListMemberships(ch.id));
+  json::array items;
+  for (const auto& m : memberships) {
+    if (!m.can_read) continue;
+    ECRN_ASSIGN_OR_RETURN(auto org, rest.store.FindOrganisation(std::to_string(m.org_id)));
+    ECRN_ASSIGN_OR_RETURN(auto users, rest.store.ListUsers(m.org_id));
+    for (const auto& u : users) {
+      if (u.disabled) continue;
+      json::object o;
+      o["user_id"] = u.id;
+      o["username"] = u.username;
+      o["org"] = json::object{{"id", org.id}, {"name", org.name}};
+      items.push_back(std::move(o));
+    }
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+// --- intel ------------------------------------------------------------------------
+
+Result<Response> SearchObjects(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  store::ObjectQuery q;
+  q.visible_to = policy::VisibilityFor(c.principal);
+  q.newest_first = true;
+  size_t limit = 50;
+  std::string fingerprint;
+  std::optional<std::string_view> cursor;
+  for (const auto& [key, value] : ctx.query) {
+    if (key == "cursor") {
+      cursor = value;
+      continue;
+    }
+    if (key == "limit") {
+      int64_t n = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || ptr != value.data() + value.size() || n < 1) {
+        return Error::Invalid("limit must be a positive integer");
+      }
+      limit = static_cast<size_t>(std::min<int64_t>(n, 1000));
+      continue;
+    }
+    if (value.empty()) continue;
+    fingerprint += key + "=" + value + "\n";
+    if (key == "q") {
+      q.text = value;
+    } else if (key == "type") {
+      q.types.push_back(value);
+    } else if (key == "tlp") {
+      auto tlp = stix::TlpFromName(value);
+      if (!tlp) return Error::Invalid("tlp: unknown level '" + value + "'");
+      q.tlps.emplace_back(stix::TlpToken(*tlp));
+    } else if (key == "channel") {
+      int64_t id = 0;
+      if (std::from_chars(value.data(), value.data() + value.size(), id).ptr !=
+          value.data() + value.size()) {
+        return Error::Invalid("channel must be a channel id");
+      }
+      q.channel_id = id;
+    } else if (key == "creator") {
+      if (value.rfind("identity--", 0) == 0) {
+        q.created_by = value;
+      } else {
+        auto org = rest.store.FindOrganisation(value);
+        if (!org.ok()) return Error::Invalid("creator: no such organisation");
+        q.created_by = org->identity_id;
+      }
+    } else if (key == "observable") {
+      q.observable_value = value;
+    } else if (key == "since" || key == "until") {
+      auto t = ParseTimestamp(value);
+      if (!t.ok()) return Error::Invalid(key + ": " + t.error().message);
+      if (key == "since") {
+        q.added_after = t->micros - 1;
+      } else {
+        q.added_until = t->micros;
+      }
+    } else {
+      return Error::Invalid("unknown parameter " + key);
+    }
+  }
+  const PageScope scope{c.principal.user_id, "api:objects", fingerprint};
+  if (cursor) {
+    ECRN_ASSIGN_OR_RETURN(q.after_pk, ReadPageToken(rest.paging_secret, scope, *cursor,
+                                                    rest.clock.Now(), kCursorTtl));
+  }
+  q.limit = limit + 1;
+  ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.QueryObjects(q));
+  const bool more = rows.size() > limit;
+  if (more) rows.resize(limit);
+  const int64_t last_pk = rows.empty() ? 0 : rows.back().pk;
+  ECRN_ASSIGN_OR_RETURN(rows, intel::KeepReadable(rest.store, c.principal, std::move(rows),
+                                                  [&rest](const std::string& m) {
+                                                    if (rest.log) rest.log(LogLevel::kError, m);
+                                                  }));
+  ECRN_ASSIGN_OR_RETURN(auto channels, ChannelsById(rest));
+  json::array items;
+  for (const auto& r : rows) {
+    json::object o;
+    o["id"] = r.stix_id;
+    o["type"] = r.type;
+    o["name"] = NullableString(intel::NameOf(r));
+    o["tlp"] = r.tlp.empty() ? "amber" : r.tlp;
+    auto ch = channels.find(r.channel_id);
+    o["channel"] =
+        ch == channels.end() ? json::object{{"id", r.channel_id}} : ChannelRef(ch->second);
+    o["created_by"] = NullableString(r.created_by);
+    o["modified"] = r.modified_text.empty() ? json::value(nullptr) : json::value(r.modified_text);
+    o["date_added"] = FormatTimestamp(r.date_added, 6);
+    o["description"] = NullableString(Truncated(intel::DescriptionOf(r), 300));
+    items.push_back(std::move(o));
+  }
+  json::object body;
+  body["items"] = std::move(items);
+  body["next_cursor"] =
+      more ? json::value(MakePageToken(rest.paging_secret, scope, last_pk, rest.clock.Now()))
+           : json::value(nullptr);
+  return Json(200, body);
+}
+
+json::object RelatedJson(const intel::RelatedObject& o,
+                         const std::map<int64_t, store::Channel>& channels) {
+  json::object j;
+  j["id"] = o.id;
+  j["type"] = o.type;
+  j["name"] = NullableString(o.name);
+  auto ch = channels.find(o.channel_id);
+  if (ch != channels.end()) j["channel"] = ChannelRef(ch->second);
+  return j;
+}
+
+Result<Response> ObjectDetail(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  const std::string id(*ctx.Param("stix_id"));
+  ECRN_ASSIGN_OR_RETURN(auto d, intel::Describe(rest.store, c.principal, id));
+  ECRN_ASSIGN_OR_RETURN(auto channels, ChannelsById(rest));
+  json::object body;
+  boost::system::error_code ec;
+  body["object"] = json::parse(d.latest.json, ec);
+  auto ch = channels.find(d.latest.channel_id);
+  if (ch != channels.end()) body["channel"] = ChannelRef(ch->second);
+  body["tlp"] = d.latest.tlp.empty() ? "amber" : d.latest.tlp;
+  body["date_added"] = FormatTimestamp(d.latest.date_added, 6);
+  json::array versions;
+  for (const auto& v : d.versions) versions.emplace_back(v);
+  body["versions"] = std::move(versions);
+  json::array rels;
+  for (const auto& r : d.relationships) {
+    json::object o;
+    o["id"] = r.id;
+    o["relationship_type"] = r.relationship_type;
+    o["direction"] = r.outgoing ? "out" : "in";
+    o["other"] = RelatedJson(r.other, channels);
+    rels.push_back(std::move(o));
+  }
+  body["relationships"] = std::move(rels);
+  json::array corr;
+  for (const auto& k : d.correlations) {
+    json::array objects;
+    for (const auto& o : k.objects) objects.push_back(RelatedJson(o, channels));
+    corr.push_back(
+        json::object{{"kind", k.kind}, {"value", k.value}, {"objects", std::move(objects)}});
+  }
+  body["correlations"] = std::move(corr);
+  body["sightings"] = json::object{{"count", d.sightings}};
+  return Json(200, body);
+}
+
+// Replaces the TLP markings of `o` with `tlp` (other markings stay).
+void SetTlp(stix::Object& o, stix::Tlp tlp) {
+  json::array refs;
+  if (auto* existing = o.json().if_contains("object_marking_refs");
+      existing && existing->is_array()) {
+    for (const auto& r : existing->as_array()) {
+      if (r.is_string() && stix::IsTlpMarkingId(r.as_string())) continue;
+      refs.push_back(r);
+    }
+  }
+  refs.emplace_back(stix::TlpMarkingId(tlp));
+  o.json()["object_marking_refs"] = std::move(refs);
+}
+
+Result<Response> SubmitObjects(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request, kMaxSubmitBytes));
+  const auto* channel_v = body.if_contains("channel");
+  const auto* objects_v = body.if_contains("objects");
+  if (!channel_v || !channel_v->is_int64() || !objects_v || !objects_v->is_array()) {
+    return Error::Invalid(
+        "send {\"channel\": <id>, \"objects\": [...]} (and optionally tlp, "
+        "red_recipients)");
+  }
+  auto ch = rest.store.FindChannel(std::to_string(channel_v->as_int64()));
+  if (!ch.ok() || !policy::CanSeeChannel(c.principal, ch->id)) {
+    return Error::NotFound("no such channel");
+  }
+  std::optional<stix::Tlp> tlp;
+  if (const auto* t = body.if_contains("tlp"); t && !t->is_null()) {
+    if (t->is_string()) tlp = stix::TlpFromName(t->as_string());
+    if (!tlp) return Error::Invalid("tlp: use clear, green, amber, amber+strict or red");
+  }
+  intel::PublishOptions options;
+  if (const auto* r = body.if_contains("red_recipients"); r && !r->is_null()) {
+    if (!r->is_array()) return Error::Invalid("red_recipients must be a list of user ids");
+    for (const auto& id : r->as_array()) {
+      if (!id.is_int64()) return Error::Invalid("red_recipients must be a list of user ids");
+      options.red_recipients.push_back(id.as_int64());
+    }
+    if (!options.red_recipients.empty() && tlp != stix::Tlp::kRed) {
+      return Error::Invalid("red_recipients are only for tlp red");
+    }
+  }
+  std::vector<stix::Object> objects;
+  for (const auto& v : objects_v->as_array()) {
+    if (!v.is_object()) return Error::Invalid("every element of objects must be a STIX object");
+    objects.emplace_back(v.as_object());
+    if (tlp) SetTlp(objects.back(), *tlp);
+  }
+  ECRN_ASSIGN_OR_RETURN(auto summary,
+                        intel::Publish(rest.store, rest.clock, c.principal, *ch, objects, options));
+  std::vector<json::object> results(objects.size());
+  for (const auto& a : summary.accepted) {
+    results[a.index]["id"] = a.id;
+    results[a.index]["status"] = a.added ? "added" : "duplicate";
+  }
+  for (const auto& r : summary.rejected) {
+    results[r.index]["id"] = r.id;
+    results[r.index]["status"] = "rejected";
+    results[r.index]["message"] = r.reason;
+  }
+  json::array out;
+  for (auto& r : results) out.push_back(std::move(r));
+  return Json(201, json::object{{"results", std::move(out)}});
+}
+
+// A STIX bundle of the latest versions the caller may read in one channel
+// (optionally one type, added since a time). Exports are security-relevant
+// reads: the audit log records them.
+Result<Response> Export(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  auto channel = ctx.Query("channel");
+  if (!channel) return Error::Invalid("channel is required");
+  auto ch = rest.store.FindChannel(*channel);
+  if (!ch.ok() || !policy::CanReadChannel(c.principal, ch->id)) {
+    return Error::NotFound("no such channel");
+  }
+  store::ObjectQuery q;
+  q.channel_id = ch->id;
+  q.visible_to = policy::VisibilityFor(c.principal);
+  if (auto type = ctx.Query("type")) q.types.emplace_back(*type);
+  if (auto since = ctx.Query("since")) {
+    auto t = ParseTimestamp(*since);
+    if (!t.ok()) return Error::Invalid("since: " + t.error().message);
+    q.added_after = t->micros - 1;
+  }
+  q.limit = kMaxExportObjects + 1;
+  ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.QueryObjects(q));
+  if (rows.size() > kMaxExportObjects) {
+    return Error{ErrorCode::kTooLarge,
+                 "more than " + std::to_string(kMaxExportObjects) +
+                     " objects: narrow the export with type or since, or use TAXII paging",
+                 {}};
+  }
+  ECRN_ASSIGN_OR_RETURN(rows, intel::KeepReadable(rest.store, c.principal, std::move(rows)));
+  std::string body = R"({"type":"bundle","id":"bundle--)" + UuidV4() + R"(","objects":[)";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) body += ',';
+    body += rows[i].json;
+  }
+  body += "]}";
+  Response r = MakeResponse(200, "application/stix+json;version=2.1", std::move(body));
+  r.SetHeader("Content-Disposition", "attachment; filename=\"ecrn-export.json\"");
+  return r;
+}
+
+// --- administration -------------------------------------------------------------
+
+json::object OrgJson(const store::Organisation& o) {
+  return {{"id", o.id},           {"name", o.name},     {"kind", o.kind},
+          {"country", o.country}, {"region", o.region}, {"identity_id", o.identity_id}};
+}
+
+Result<Response> ListOrgs(Rest& rest, const Caller& c, const RouteContext&) {
+  ECRN_ASSIGN_OR_RETURN(auto orgs, rest.store.ListOrganisations());
+  json::array items;
+  for (const auto& o : orgs) {
+    if (policy::CanAdministerNetwork(c.principal) || o.id == c.principal.org_id) {
+      items.push_back(OrgJson(o));
+    }
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+Result<Response> AddOrg(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  if (!policy::CanAdministerNetwork(c.principal)) return Forbidden("network admins only");
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  store::Organisation o;
+  o.name = StringField(body, "name");
+  o.kind = StringField(body, "kind");
+  o.country = StringField(body, "country");
+  o.region = StringField(body, "region");
+  for (auto& ch : o.country) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  if (o.name.empty()) return Error::Invalid("name is required");
+  if (std::find(std::begin(store::kOrgKinds), std::end(store::kOrgKinds), o.kind) ==
+      std::end(store::kOrgKinds)) {
+    return Error::Invalid(
+        "kind must be one of election-commission, civil-society, industry, "
+        "cert, isac, law-enforcement, coordinator");
+  }
+  if (o.country.size() != 2 || !std::isalpha(static_cast<unsigned char>(o.country[0])) ||
+      !std::isalpha(static_cast<unsigned char>(o.country[1]))) {
+    return Error::Invalid("country must be an ISO 3166-1 alpha-2 code");
+  }
+  o.identity_id = "identity--" + UuidV4();
+  o.created = rest.clock.Now();
+  ECRN_ASSIGN_OR_RETURN(int64_t id, rest.store.AddOrganisation(o));
+  return Json(201, json::object{{"id", id}});
+}
+
+Result<Response> ListUsers(Rest& rest, const Caller& c, const RouteContext&) {
+  const auto& p = c.principal;
+  if (!policy::CanAdministerUsersOf(p, p.org_id)) return Forbidden("administrators only");
+  const bool all = policy::CanAdministerNetwork(p);
+  ECRN_ASSIGN_OR_RETURN(auto users,
+                        rest.store.ListUsers(all ? std::nullopt : std::optional(p.org_id)));
+  ECRN_ASSIGN_OR_RETURN(auto orgs, rest.store.ListOrganisations());
+  std::map<int64_t, std::string> org_names;
+  for (const auto& o : orgs) org_names[o.id] = o.name;
+  json::array items;
+  for (const auto& u : users) {
+    json::object o;
+    o["id"] = u.id;
+    o["username"] = u.username;
+    o["role"] = u.role;
+    o["org"] = json::object{{"id", u.org_id}, {"name", org_names[u.org_id]}};
+    o["disabled"] = u.disabled;
+    items.push_back(std::move(o));
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+Result<Response> AddUser(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  const auto* org_v = body.if_contains("org");
+  if (!org_v || !org_v->is_int64()) return Error::Invalid("org must be an organisation id");
+  if (!policy::CanAdministerUsersOf(c.principal, org_v->as_int64())) {
+    return Forbidden("you may not add users to this organisation");
+  }
+  ECRN_ASSIGN_OR_RETURN(auto org, rest.store.FindOrganisation(std::to_string(org_v->as_int64())));
+  store::User u;
+  u.org_id = org.id;
+  u.username = StringField(body, "username");
+  u.role = StringField(body, "role");
+  const std::string password = StringField(body, "password");
+  if (u.username.empty() || u.username.size() > 64) {
+    return Error::Invalid("username is required (at most 64 characters)");
+  }
+  auto role = policy::RoleFromName(u.role);
+  if (!role)
+    return Error::Invalid("role must be network-admin, org-admin, analyst, liaison or viewer");
+  if (*role == policy::Role::kNetworkAdmin &&
+      (org.kind != "coordinator" || !policy::CanAdministerNetwork(c.principal))) {
+    return Error::Invalid("network-admin is for users of the coordinator, made by network admins");
+  }
+  if (password.size() < kMinPasswordLength) {
+    return Error::Invalid("the password must have at least " + std::to_string(kMinPasswordLength) +
+                          " characters");
+  }
+  ECRN_ASSIGN_OR_RETURN(u.password_hash, HashPassword(password));
+  u.created = rest.clock.Now();
+  ECRN_ASSIGN_OR_RETURN(int64_t id, rest.store.AddUser(u));
+  return Json(201, json::object{{"id", id}});
+}
+
+Result<Response> AddChannel(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  if (!policy::CanAdministerNetwork(c.principal)) return Forbidden("network admins only");
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  store::Channel ch;
+  ch.name = StringField(body, "name");
+  ch.description = StringField(body, "description");
+  if (ch.name.empty()) return Error::Invalid("name is required");
+  std::string tlp = StringField(body, "default_tlp");
+  auto level = tlp.empty() ? std::optional(stix::Tlp::kAmber) : stix::TlpFromName(tlp);
+  if (!level) return Error::Invalid("default_tlp: use clear, green, amber, amber+strict or red");
+  ch.default_tlp = std::string(stix::TlpToken(*level));
+  ch.created = rest.clock.Now();
+  ECRN_ASSIGN_OR_RETURN(int64_t id, rest.store.AddChannel(ch));
+  return Json(201, json::object{{"id", id}});
+}
+
+Result<Response> ListMemberships(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  if (!policy::CanAdministerNetwork(c.principal)) return Forbidden("network admins only");
+  ECRN_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "id"));
+  ECRN_ASSIGN_OR_RETURN(auto ch, rest.store.FindChannel(std::to_string(id)));
+  ECRN_ASSIGN_OR_RETURN(auto memberships, rest.store.ListMemberships(ch.id));
+  json::array items;
+  for (const auto& m : memberships) {
+    if (!m.can_read && !m.can_write) continue;
+    ECRN_ASSIGN_OR_RETURN(auto org, rest.store.FindOrganisation(std::to_string(m.org_id)));
+    items.push_back(json::object{{"org", json::object{{"id", org.id}, {"name", org.name}}},
+                                 {"can_read", m.can_read},
+                                 {"can_write", m.can_write}});
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+Result<Response> SetMembership(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  if (!policy::CanAdministerNetwork(c.principal)) return Forbidden("network admins only");
+  ECRN_ASSIGN_OR_RETURN(int64_t channel, IdParam(ctx, "id"));
+  ECRN_ASSIGN_OR_RETURN(int64_t org, IdParam(ctx, "org_id"));
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  const auto* r = body.if_contains("can_read");
+  const auto* w = body.if_contains("can_write");
+  if (!r || !r->is_bool() || !w || !w->is_bool()) {
+    return Error::Invalid("send {\"can_read\": true|false, \"can_write\": true|false}");
+  }
+  ECRN_TRY(rest.store.Grant({channel, org, r->as_bool(), w->as_bool()}));
+  Response resp;
+  resp.status = 204;
+  return resp;
+}
+
 }  // namespace
 
 void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clock& clock,
-                   LogSink log) {
-  auto rest = std::make_shared<Rest>(Rest{store, auth, clock, std::move(log)});
+                   std::string paging_secret, LogSink log) {
+  auto rest =
+      std::make_shared<Rest>(Rest{store, auth, clock, std::move(paging_secret), std::move(log)});
   router.Add("POST", "/api/v1/session",
              [rest](const RouteContext& ctx) { return Login(*rest, ctx); });
   router.Add("GET", "/api/v1/session",
              [rest](const RouteContext& ctx) { return Current(*rest, ctx); });
   router.Add("DELETE", "/api/v1/session",
              [rest](const RouteContext& ctx) { return Logout(*rest, ctx); });
+  router.Add("GET", "/api/v1/channels", Authed(rest, ListChannels));
+  router.Add("POST", "/api/v1/channels", Authed(rest, AddChannel));
+  router.Add("GET", "/api/v1/channels/{id}/members", Authed(rest, ChannelMembers));
+  router.Add("GET", "/api/v1/channels/{id}/memberships", Authed(rest, ListMemberships));
+  router.Add("PUT", "/api/v1/channels/{id}/members/{org_id}", Authed(rest, SetMembership));
+  router.Add("GET", "/api/v1/objects", Authed(rest, SearchObjects));
+  RouteOptions submit;
+  submit.max_body = kMaxSubmitBytes;
+  router.Add("POST", "/api/v1/objects", Authed(rest, SubmitObjects), submit);
+  router.Add("GET", "/api/v1/objects/{stix_id}", Authed(rest, ObjectDetail));
+  router.Add("GET", "/api/v1/export", Authed(rest, Export));
+  router.Add("GET", "/api/v1/orgs", Authed(rest, ListOrgs));
+  router.Add("POST", "/api/v1/orgs", Authed(rest, AddOrg));
+  router.Add("GET", "/api/v1/users", Authed(rest, ListUsers));
+  router.Add("POST", "/api/v1/users", Authed(rest, AddUser));
 }
 
 }  // namespace ecrn::http

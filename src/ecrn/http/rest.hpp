@@ -4,6 +4,8 @@
 // thread-safe.
 #pragma once
 
+#include <string>
+
 #include "ecrn/core/time.hpp"
 #include "ecrn/http/auth.hpp"
 #include "ecrn/http/message.hpp"
@@ -12,8 +14,9 @@
 
 namespace ecrn::http {
 
-// Adds the /api/v1 routes. `store`, `auth` and `clock` must outlive the router.
+// Adds the /api/v1 routes. `store`, `auth` and `clock` must outlive the
+// router; `paging_secret` signs search cursors (see paging.hpp).
 void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clock& clock,
-                   LogSink log = {});
+                   std::string paging_secret, LogSink log = {});
 
 }  // namespace ecrn::http

@@ -106,6 +106,8 @@ void Router::Add(std::string_view method, std::string_view path_template, Handle
   routes_.push_back(std::move(route));
 }
 
+void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
 bool Router::MatchPath(const Route& route, const std::vector<std::string>& segments,
                        std::vector<std::pair<std::string, std::string>>* params) {
   if (route.segments.size() != segments.size()) return false;
@@ -156,31 +158,36 @@ Response Router::Handle(const Request& request) const {
     if (match.route) {
       RouteContext ctx{request, std::move(target->segments), std::move(match.params),
                        std::move(target->query), match.route->path_template};
-      try {
-        response = match.route->handler(ctx);
-      } catch (const std::exception& e) {
-        if (log_) {
-          log_(LogLevel::kError, "request " + request.request_id + ": handler for " +
-                                     request.method + " " + match.route->path_template +
-                                     " failed: " + e.what());
-        }
-        response = ErrorResponse(500, "internal server error");
-      } catch (...) {
-        if (log_) {
-          log_(LogLevel::kError, "request " + request.request_id + ": handler for " +
-                                     request.method + " " + match.route->path_template + " failed");
-        }
-        response = ErrorResponse(500, "internal server error");
-      }
+      response = Run(match.route->handler, ctx);
     } else if (match.first_path) {
       response = ErrorResponse(405, "method not allowed for this resource");
       response.SetHeader("Allow", match.allow);
+    } else if (fallback_ && (request.method == "GET" || request.method == "HEAD")) {
+      RouteContext ctx{
+          request, std::move(target->segments), {}, std::move(target->query), kFallbackRoute};
+      response = Run(fallback_, ctx);
     } else {
       response = ErrorResponse(404, "no such resource");
     }
   }
   AddSecurityHeaders(response);
   return response;
+}
+
+Response Router::Run(const Handler& handler, const RouteContext& ctx) const {
+  std::string what;
+  try {
+    return handler(ctx);
+  } catch (const std::exception& e) {
+    what = std::string(": ") + e.what();
+  } catch (...) {
+  }
+  if (log_) {
+    log_(LogLevel::kError, "request " + ctx.request.request_id + ": handler for " +
+                               ctx.request.method + " " + std::string(ctx.route_template) +
+                               " failed" + what);
+  }
+  return ErrorResponse(500, "internal server error");
 }
 
 size_t Router::BodyLimit(std::string_view method, std::string_view target) const {
@@ -197,6 +204,8 @@ RouteInfo Router::Lookup(std::string_view method, std::string_view target) const
     info.path_template = match.route->path_template;
   } else if (match.first_path) {
     info.path_template = match.first_path->path_template;
+  } else if (fallback_ && (method == "GET" || method == "HEAD")) {
+    info.path_template = kFallbackRoute;
   }
   return info;
 }

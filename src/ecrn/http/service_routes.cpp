@@ -21,7 +21,7 @@ constexpr std::string_view kHomePage = R"(<!DOCTYPE html>
 
 }  // namespace
 
-void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log) {
+void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log, bool home_page) {
   router.Add("GET", "/healthz", [&store, log](const RouteContext&) {
     auto version = store.SchemaVersion();
     boost::json::object body;
@@ -33,9 +33,9 @@ void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log) {
     }
     return MakeResponse(version ? 200 : 503, kJsonType, boost::json::serialize(body));
   });
+  if (!home_page) return;
   router.Add("GET", "/", [](const RouteContext&) {
-    Response r = MakeResponse(200, kHtmlType, std::string(kHomePage));
-    return r;
+    return MakeResponse(200, kHtmlType, std::string(kHomePage));
   });
 }
 

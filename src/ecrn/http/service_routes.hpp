@@ -13,11 +13,14 @@
 
 namespace ecrn::http {
 
-// Adds GET /healthz and GET / to `router`. `store` must outlive the router.
+// Adds GET /healthz and, when `home_page`, the placeholder GET / to `router`
+// (pass false when the web front end serves /). `store` must outlive the
+// router.
 // /healthz answers 200 {"status":"ok","version":...,"database":...} when
 // store.SchemaVersion() succeeds, else 503 with "status":"unavailable" (the
 // store's error goes to `log`, never to the client).
-void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log = {});
+void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log = {},
+                      bool home_page = true);
 
 // Adds GET /metrics: metrics.Exposition() as text/plain; version=0.0.4.
 // Counts reveal activity, so: when `token` is empty only loopback peers get

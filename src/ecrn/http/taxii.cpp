@@ -11,7 +11,9 @@
 
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/uuid.hpp"
+#include "ecrn/http/paging.hpp"
 #include "ecrn/intel/publish.hpp"
+#include "ecrn/intel/read.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
 #include "ecrn/stix/tlp.hpp"
@@ -186,40 +188,8 @@ Result<Filters> ParseFilters(const RouteContext& ctx, std::string_view endpoint,
 
 // --- next tokens ---------------------------------------------------------
 
-// "<payload>.<mac>": payload = base64url("pk|issued"), mac = HMAC over the
-// caller, the resource and the filters too, so the token works only for the
-// same caller asking the same question.
-std::string MakeNext(const Taxii& t, int64_t user_id, std::string_view resource, const Filters& f,
-                     int64_t after_pk) {
-  std::string payload =
-      EncodeBase64Url(std::to_string(after_pk) + "|" + std::to_string(t.clock.Now()));
-  std::string mac = HmacSha256Hex(t.secret, std::to_string(user_id) + "\n" + std::string(resource) +
-                                                "\n" + f.fingerprint + payload);
-  return payload + "." + mac;
-}
-
-Result<int64_t> CheckNext(const Taxii& t, int64_t user_id, std::string_view resource,
-                          const Filters& f, std::string_view token) {
-  const Error bad = Error::Invalid("the next token is not valid for this request");
-  size_t dot = token.find('.');
-  if (dot == std::string_view::npos) return bad;
-  std::string_view payload = token.substr(0, dot);
-  std::string expected =
-      HmacSha256Hex(t.secret, std::to_string(user_id) + "\n" + std::string(resource) + "\n" +
-                                  f.fingerprint + std::string(payload));
-  if (!ConstantTimeEquals(expected, token.substr(dot + 1))) return bad;
-  auto decoded = DecodeBase64Url(payload);
-  if (!decoded) return bad;
-  size_t bar = decoded->find('|');
-  if (bar == std::string::npos) return bad;
-  int64_t pk = 0, issued = 0;
-  auto r1 = std::from_chars(decoded->data(), decoded->data() + bar, pk);
-  auto r2 = std::from_chars(decoded->data() + bar + 1, decoded->data() + decoded->size(), issued);
-  if (r1.ec != std::errc() || r2.ec != std::errc()) return bad;
-  if (t.clock.Now() - issued > t.options.next_ttl) {
-    return Error::Invalid("the next token has expired; start again without it");
-  }
-  return pk;
+PageScope ScopeOf(int64_t user_id, std::string_view resource, const Filters& f) {
+  return {user_id, std::string(resource), f.fingerprint};
 }
 
 // --- helpers ----------------------------------------------------------------
@@ -266,26 +236,13 @@ std::string VersionOf(const store::StoredObject& o) {
   return FormatTimestamp(o.date_added, 6);
 }
 
-// Rows of one page, policy-checked again row by row (defence in depth: the
-// store filter is the first line, CanRead the second).
-Result<std::vector<store::StoredObject>> VisibleRows(Taxii& t, const policy::Principal& p,
-                                                     std::vector<store::StoredObject> rows) {
-  std::vector<store::StoredObject> out;
-  out.reserve(rows.size());
-  for (auto& row : rows) {
-    const stix::Tlp tlp = stix::TlpFromName(row.tlp).value_or(stix::Tlp::kAmber);
-    std::vector<int64_t> recipients;
-    if (tlp == stix::Tlp::kRed) {
-      ECRN_ASSIGN_OR_RETURN(recipients, t.store.RedRecipients(row.pk));
-    }
-    if (policy::CanRead(p, {row.channel_id, tlp, recipients})) {
-      out.push_back(std::move(row));
-    } else if (t.log) {
-      t.log(LogLevel::kError, "policy: the store returned row " + std::to_string(row.pk) +
-                                  " that user " + std::to_string(p.user_id) + " may not read");
-    }
-  }
-  return out;
+// Defence in depth: the store filtered with the policy; check each row again
+// and log (as an error) any that should not have come back.
+Result<std::vector<store::StoredObject>> KeepReadable(Taxii& t, const policy::Principal& p,
+                                                      std::vector<store::StoredObject> rows) {
+  return intel::KeepReadable(t.store, p, std::move(rows), [&t](const std::string& m) {
+    if (t.log) t.log(LogLevel::kError, m);
+  });
 }
 
 // One page of rows for `f` in channel `ch`, with `more` and the `next` token.
@@ -301,7 +258,9 @@ Result<Page> FetchPage(Taxii& t, const Caller& c, const store::Channel& ch,
   q.channel_id = ch.id;
   q.visible_to = policy::VisibilityFor(c.principal);
   if (f.next) {
-    ECRN_ASSIGN_OR_RETURN(int64_t after, CheckNext(t, c.principal.user_id, resource, f, *f.next));
+    ECRN_ASSIGN_OR_RETURN(
+        int64_t after, ReadPageToken(t.secret, ScopeOf(c.principal.user_id, resource, f), *f.next,
+                                     t.clock.Now(), t.options.next_ttl));
     q.after_pk = after;
   }
   q.limit = f.limit + 1;
@@ -312,8 +271,11 @@ Result<Page> FetchPage(Taxii& t, const Caller& c, const store::Channel& ch,
     rows.resize(f.limit);
   }
   const int64_t last_pk = rows.empty() ? 0 : rows.back().pk;
-  ECRN_ASSIGN_OR_RETURN(page.rows, VisibleRows(t, c.principal, std::move(rows)));
-  if (page.more) page.next = MakeNext(t, c.principal.user_id, resource, f, last_pk);
+  ECRN_ASSIGN_OR_RETURN(page.rows, KeepReadable(t, c.principal, std::move(rows)));
+  if (page.more) {
+    page.next =
+        MakePageToken(t.secret, ScopeOf(c.principal.user_id, resource, f), last_pk, t.clock.Now());
+  }
   return page;
 }
 
@@ -433,8 +395,8 @@ Result<Page> OneObjectPage(Taxii& t, const Caller& c, const RouteContext& ctx,
   const std::string id(*ctx.Param("object_id"));
   ECRN_ASSIGN_OR_RETURN(auto f, ParseFilters(ctx, endpoint, t.options));
   f.query.ids = {id};
-  ECRN_ASSIGN_OR_RETURN(
-      auto page, FetchPage(t, c, ch, std::string(endpoint) + ":" + ch.uuid + ":" + id, f));
+  ECRN_ASSIGN_OR_RETURN(auto page,
+                        FetchPage(t, c, ch, std::string(endpoint) + ":" + ch.uuid + ":" + id, f));
   if (page.rows.empty() && !f.next) return NotFoundError("no such object");
   return page;
 }
@@ -491,7 +453,7 @@ Result<Response> DeleteObject(Taxii& t, const Caller& c, const RouteContext& ctx
   q.visible_to = policy::VisibilityFor(c.principal);
   q.limit = 100'000;
   ECRN_ASSIGN_OR_RETURN(auto rows, t.store.QueryObjects(q));
-  ECRN_ASSIGN_OR_RETURN(rows, VisibleRows(t, c.principal, std::move(rows)));
+  ECRN_ASSIGN_OR_RETURN(rows, KeepReadable(t, c.principal, std::move(rows)));
   if (rows.empty()) return NotFoundError("no such object");
   std::vector<int64_t> pks;
   for (const auto& row : rows) {

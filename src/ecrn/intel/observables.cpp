@@ -179,6 +179,15 @@ void ExtractObservables(const stix::Object& object, std::vector<store::Observabl
     }
     return;
   }
+  if (type == "relationship") {
+    Add(kSourceRefKind, object.Str("source_ref"), out);
+    Add(kTargetRefKind, object.Str("target_ref"), out);
+    return;
+  }
+  if (type == "sighting") {
+    Add(kSightingOfKind, object.Str("sighting_of_ref"), out);
+    return;
+  }
   if (type == "indicator") {
     std::string_view pattern_type = object.Str("pattern_type");
     if (!pattern_type.empty() && pattern_type != "stix") return;

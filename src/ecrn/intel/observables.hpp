@@ -11,8 +11,18 @@
 
 namespace ecrn::intel {
 
+// Kinds of the reference entries kept in the same index, so that an
+// object's relationships and sightings are found without scanning: a
+// relationship's source_ref and target_ref, a sighting's sighting_of_ref.
+// They are not observables: correlation skips kinds starting "ref:".
+inline constexpr std::string_view kSourceRefKind = "ref:source";
+inline constexpr std::string_view kTargetRefKind = "ref:target";
+inline constexpr std::string_view kSightingOfKind = "ref:sighting-of";
+inline bool IsReferenceKind(std::string_view kind) { return kind.rfind("ref:", 0) == 0; }
+
 // Observables of an SCO (its value / hashes) or of an indicator with a STIX
-// pattern (every `path = 'literal'` comparison on a known path). Values are
+// pattern (every `path = 'literal'` comparison on a known path), and the
+// reference entries of relationships and sightings (above). Values are
 // normalised: domain names and e-mail addresses lower case, hash algorithms
 // upper case with the STIX spelling ("SHA-256") and hex lower case. Appends
 // to `out`; duplicates are left to the store.

@@ -70,6 +70,16 @@ TEST(ObjectObservables, ScosIndicatorsAndOthers) {
   EXPECT_EQ(NormaliseHashAlgorithm("Sha512"), "SHA-512");
 }
 
+TEST(ObjectObservables, RelationshipsAndSightingsIndexTheirReferences) {
+  EXPECT_THAT(OfObject(R"({"type":"relationship","source_ref":"indicator--1",)"
+                       R"("target_ref":"malware--2","relationship_type":"indicates"})"),
+              ElementsAre("ref:source=indicator--1", "ref:target=malware--2"));
+  EXPECT_THAT(OfObject(R"({"type":"sighting","sighting_of_ref":"indicator--1","count":3})"),
+              ElementsAre("ref:sighting-of=indicator--1"));
+  EXPECT_TRUE(IsReferenceKind(kSightingOfKind));
+  EXPECT_FALSE(IsReferenceKind("domain-name"));
+}
+
 TEST(PrepareObject, DerivesColumnsOrRejectsWithReason) {
   auto ok = PrepareObject(
       stix::Object(

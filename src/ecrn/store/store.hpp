@@ -154,9 +154,15 @@ struct ObjectQuery {
   bool last_version = true;
   bool first_version = false;
   std::vector<Micros> versions;
-  // Paging by date_added order (then pk).
+  // Case-insensitive substring of the object's "name" or "description"
+  // (not indexed: a scan of the rows the other filters leave).
+  std::optional<std::string> text;
+  // Objects with this value in the observable index (any kind).
+  std::optional<std::string> observable_value;
+  // Paging by (date_added, pk) order, ascending unless newest_first.
+  bool newest_first = false;
   size_t limit = 1000;
-  std::optional<int64_t> after_pk;  // continue after this pk in (date_added, pk) order
+  std::optional<int64_t> after_pk;  // continue after this pk in that order
 };
 
 // Objects that carry an observable value.

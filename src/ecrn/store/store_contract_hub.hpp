@@ -146,6 +146,40 @@ TEST_P(StoreContract, SpecVersionFilter) {
   EXPECT_EQ(Query(q).size(), 2u);
 }
 
+// --- search ---------------------------------------------------------------------
+
+TEST_P(StoreContract, TextObservableAndNewestFirst) {
+  int64_t ch = AddChannel("c");
+  NewObject a = Indicator("a");  // name: "quote \" and backslash \\ and {braces}, commas"
+  NewObject b = Domain("Results-Site.example");
+  NewObject c = Indicator("c");
+  c.json = R"({"type":"indicator","id":"indicator--c","name":"Phishing of the CEC",)"
+           R"("description":"Lure mails about POLLING stations"})";
+  Insert(ch, {a, b, c}, kT0);
+  ObjectQuery q;
+  q.text = "polling";
+  EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--c"));
+  q.text = "phishing OF";
+  EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--c"));
+  q.text = "BRACES";
+  EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--a"));
+  q.text = "indicator";  // a key or type, not in a name or description
+  EXPECT_THAT(Query(q), IsEmpty());
+  q.text.reset();
+  q.observable_value = "Results-Site.example";
+  EXPECT_THAT(Ids(Query(q)), ElementsAre("domain-name--Results-Site.example"));
+  q.observable_value = "c.example";
+  EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--c"));
+  q.observable_value.reset();
+
+  q.newest_first = true;
+  q.limit = 2;
+  auto first = Query(q);
+  EXPECT_THAT(Ids(first), ElementsAre("indicator--c", "domain-name--Results-Site.example"));
+  q.after_pk = first.back().pk;
+  EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--a"));
+}
+
 // --- who shared it -------------------------------------------------------------
 
 TEST_P(StoreContract, SubmitterIsStoredAndReturned) {

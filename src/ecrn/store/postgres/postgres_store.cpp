@@ -425,6 +425,15 @@ class PostgresStore final : public Store {
       params.Text(text_array(q.tlps));
       filters.emplace_back("tlp", "= ANY(" + next() + "::text[])");
     }
+    if (q.text) {
+      params.Text(*q.text);
+      filters.emplace_back("text_contains", next());
+    }
+    if (q.observable_value) {
+      params.Text(*q.observable_value);
+      filters.emplace_back("pk", "IN (SELECT object_pk FROM observables WHERE value = " + next() +
+                                     ")");
+    }
     if (!q.spec_versions.empty()) {
       params.Text(text_array(q.spec_versions));
       filters.emplace_back("spec_version", "= ANY(" + next() + "::text[])");
@@ -443,6 +452,12 @@ class PostgresStore final : public Store {
       std::string out;
       for (const auto& [column, rest] : filters) {
         out += " AND ";
+        if (column == "text_contains") {
+          const std::string j = std::string(alias) + ".json::json";
+          out += "(strpos(lower(" + j + "->>'name'), lower(" + rest + ")) > 0 OR strpos(lower(" +
+                 j + "->>'description'), lower(" + rest + ")) > 0)";
+          continue;
+        }
         if (column == "red_visible") {
           out += "(" + std::string(alias) +
                  ".tlp <> 'red' OR EXISTS (SELECT 1 FROM "
@@ -498,11 +513,17 @@ class PostgresStore final : public Store {
       params.Int(PgInt(after.get(), 0, 0));
       std::string added = next();
       params.Int(*q.after_pk);
-      sql += " AND o.date_added >= " + added + " AND (o.date_added > " + added + " OR o.pk > " +
-             next() + ")";
+      if (q.newest_first) {
+        sql += " AND o.date_added <= " + added + " AND (o.date_added < " + added + " OR o.pk < " +
+               next() + ")";
+      } else {
+        sql += " AND o.date_added >= " + added + " AND (o.date_added > " + added + " OR o.pk > " +
+               next() + ")";
+      }
     }
     params.Int(static_cast<int64_t>(std::min<size_t>(q.limit, size_t{INT64_MAX})));
-    sql += " ORDER BY o.date_added, o.pk LIMIT " + next();
+    sql += q.newest_first ? " ORDER BY o.date_added DESC, o.pk DESC LIMIT " + next()
+                          : " ORDER BY o.date_added, o.pk LIMIT " + next();
     ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), params));
     return AllRows<StoredObject>(res, ObjectAt);
   }

@@ -431,6 +431,16 @@ class SqliteStore final : public Store {
         sql += " AND " + t + ".created_by = ?";
         add_text(*q.created_by);
       }
+      if (q.text) {
+        sql += " AND (instr(lower(json_extract(" + t + ".json, '$.name')), lower(?)) > 0 OR " +
+               "instr(lower(json_extract(" + t + ".json, '$.description')), lower(?)) > 0)";
+        add_text(*q.text);
+        add_text(*q.text);
+      }
+      if (q.observable_value) {
+        sql += " AND " + t + ".pk IN (SELECT object_pk FROM observables WHERE value = ?)";
+        add_text(*q.observable_value);
+      }
     };
     add_filters("o");
     if (!q.all_versions) {
@@ -462,11 +472,13 @@ class SqliteStore final : public Store {
       sql += picks.empty() ? "0)" : ")";
     }
     if (q.after_pk) {
-      sql += " AND (o.date_added, o.pk) > ((SELECT date_added FROM objects WHERE pk = ?), ?)";
+      sql += std::string(" AND (o.date_added, o.pk) ") + (q.newest_first ? "<" : ">") +
+             " ((SELECT date_added FROM objects WHERE pk = ?), ?)";
       add_int(*q.after_pk);
       add_int(*q.after_pk);
     }
-    sql += " ORDER BY o.date_added, o.pk LIMIT ?";
+    sql += q.newest_first ? " ORDER BY o.date_added DESC, o.pk DESC LIMIT ?"
+                          : " ORDER BY o.date_added, o.pk LIMIT ?";
     add_int(static_cast<int64_t>(q.limit));
     return WithReader([&](Connection& c) -> Result<std::vector<StoredObject>> {
       // The text varies with the filters and list lengths: not cached.

@@ -1,0 +1,146 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  MockEventSource,
+  errorBody,
+  installEventSource,
+  kUser,
+  mockFetch,
+  renderWithProviders,
+  sessionRoute,
+} from '../test-utils';
+import { DashboardPage } from './DashboardPage';
+
+function item(n: number, extra: Record<string, unknown> = {}) {
+  return {
+    id: `indicator--00000000-0000-4000-8000-00000000000${n}`,
+    type: 'indicator',
+    name: `Item ${n}`,
+    tlp: 'green',
+    channel: { id: 1, name: 'Region' },
+    date_added: `2026-11-21T10:0${n}:00.000Z`,
+    ...extra,
+  };
+}
+
+function names(): string[] {
+  const list = screen.getByRole('list', { name: 'Latest intelligence in my channels' });
+  return within(list)
+    .getAllByRole('link')
+    .map((a) => a.textContent ?? '');
+}
+
+describe('dashboard', () => {
+  beforeEach(() => installEventSource());
+
+  it('loads the latest items, then prepends streamed ones and announces them', async () => {
+    const calls = mockFetch([
+      sessionRoute(),
+      {
+        method: 'GET',
+        path: '/api/v1/objects?limit=50',
+        reply: () => ({ status: 200, body: { items: [item(2), item(1)], next_cursor: null } }),
+      },
+    ]);
+    const { unmount } = renderWithProviders(<DashboardPage />, { signedIn: true });
+    await screen.findByText('Item 2');
+    expect(names()).toEqual(['Item 2', 'Item 1']);
+    expect(calls.some((c) => c.path === '/api/v1/objects?limit=50')).toBe(true);
+
+    expect(MockEventSource.instances).toHaveLength(1);
+    const source = MockEventSource.instances[0] as MockEventSource;
+    expect(source.url).toBe('/api/v1/stream');
+    act(() => source.open());
+    expect(screen.getByText(/Live: new items appear/)).toBeTruthy();
+
+    act(() =>
+      source.emit(
+        'object',
+        JSON.stringify(item(3, { name: 'Fresh <b>one</b>', tlp: 'red', channel: { id: 1, name: 'Region' } })),
+      ),
+    );
+    await waitFor(() => expect(names()).toEqual(['Fresh <b>one</b>', 'Item 2', 'Item 1']));
+    expect(screen.getByTestId('live-region').textContent).toBe('New indicator in Region: Fresh <b>one</b>');
+    expect(screen.getByTestId('live-region').getAttribute('aria-live')).toBe('polite');
+    expect(screen.getByText('TLP:RED')).toBeTruthy();
+
+    // A new version of a listed object moves it to the top instead of repeating it.
+    act(() => source.emit('object', JSON.stringify(item(1, { name: 'Item 1 v2' }))));
+    await waitFor(() => expect(names()).toEqual(['Item 1 v2', 'Fresh <b>one</b>', 'Item 2']));
+
+    // Junk on the stream is ignored.
+    act(() => source.emit('object', 'not json'));
+    act(() => source.emit('object', JSON.stringify({ id: 'x' })));
+    expect(names()).toHaveLength(3);
+
+    act(() => source.fail(false));
+    expect(screen.getByText(/reconnecting/)).toBeTruthy();
+    act(() => source.open());
+    expect(screen.getByText(/Live: new items appear/)).toBeTruthy();
+
+    unmount();
+    expect(source.closed).toBe(true);
+  });
+
+  it('keeps events that arrive before the first page on top', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    mockFetch([sessionRoute()]);
+    const base = globalThis.fetch;
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+      if (String(input).startsWith('/api/v1/objects')) {
+        await gate;
+        return new Response(JSON.stringify({ items: [item(1)], next_cursor: null }), { status: 200 });
+      }
+      return base(input, init);
+    });
+    renderWithProviders(<DashboardPage />, { signedIn: true });
+    await waitFor(() => expect(MockEventSource.instances).toHaveLength(1));
+    act(() => (MockEventSource.instances[0] as MockEventSource).emit('object', JSON.stringify(item(2))));
+    await screen.findByText('Item 2');
+    release();
+    await screen.findByText('Item 1');
+    expect(names()).toEqual(['Item 2', 'Item 1']);
+  });
+
+  it('goes back to sign-in when the stream closes because the session ended', async () => {
+    let signedIn = true;
+    mockFetch([
+      {
+        method: 'GET',
+        path: '/api/v1/session',
+        reply: () =>
+          signedIn
+            ? { status: 200, body: { user: kUser, csrf_token: 't' } }
+            : { status: 401, body: errorBody(401, 'unauthenticated') },
+      },
+      {
+        method: 'GET',
+        path: '/api/v1/objects?limit=50',
+        reply: () => ({ status: 200, body: { items: [] } }),
+      },
+    ]);
+    renderWithProviders(<DashboardPage />, { signedIn: true });
+    await screen.findByText('Nothing has been shared in your channels yet.');
+    const source = MockEventSource.instances[0] as MockEventSource;
+    // A passing interruption (the browser retries) does not end the session.
+    act(() => source.fail(false));
+    expect(screen.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeTruthy();
+    signedIn = false;
+    act(() => source.fail(true));
+    await waitFor(() => expect(screen.queryByRole('heading', { level: 1, name: 'Dashboard' })).toBeNull());
+  });
+
+  it('says so when nothing has been shared', async () => {
+    mockFetch([
+      sessionRoute(),
+      {
+        method: 'GET',
+        path: '/api/v1/objects?limit=50',
+        reply: () => ({ status: 200, body: { items: [] } }),
+      },
+    ]);
+    renderWithProviders(<DashboardPage />, { signedIn: true });
+    expect(await screen.findByText('Nothing has been shared in your channels yet.')).toBeTruthy();
+  });
+});
