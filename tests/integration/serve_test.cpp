@@ -560,12 +560,17 @@ TEST(ServeTest, WebRootServesTheFrontEndBesideTheApi) {
   EXPECT_EQ(route->status, 200);
   EXPECT_EQ(route->body, home->body);
 
-  // Routes keep their answers: /metrics is Prometheus text, not the app.
+  // Routes keep their answers: /metrics is Prometheus text and TAXII
+  // discovery asks for credentials; neither is the app.
   auto metrics = conn.Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_EQ(metrics->headers["content-type"].rfind("text/plain; version=0.0.4", 0), 0u);
-  for (const char* target : {"/api/v1/nope", "/taxii2/", "/%2e%2e/secret.txt",
-                             "/assets/..%2f..%2fsecret.txt", "/assets/"}) {
+  auto taxii = conn.Get("/taxii2/");
+  ASSERT_TRUE(taxii);
+  EXPECT_EQ(taxii->status, 401);
+  EXPECT_EQ(taxii->body.find("<title>app</title>"), std::string::npos);
+  for (const char* target :
+       {"/api/v1/nope", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt", "/assets/"}) {
     SCOPED_TRACE(target);
     auto missing = conn.Get(target);
     ASSERT_TRUE(missing);
