@@ -317,71 +317,6 @@ TEST(ServeTest, PortInUseFails) {
   EXPECT_EQ(first.process.Wait(30s).value_or(-2), 0);
 }
 
-TEST(ServeTest, WebRootServesTheFrontEndBesideTheApi) {
-  TempDir dir;
-  std::filesystem::create_directories(dir.path() / "dist" / "assets");
-  WriteFile(dir.path() / "dist" / "index.html", "<!DOCTYPE html><title>app</title>");
-  WriteFile(dir.path() / "dist" / "assets" / "index-abc123.js", "export {};");
-  WriteFile(dir.path() / "secret.txt", "outside the web root");
-  Server server(
-      {"--db", dir.File("ecrn.db"), "--listen", "127.0.0.1:0", "--web-root", dir.File("dist")});
-  ASSERT_NE(server.port, 0) << server.process.Stderr();
-  Connection conn(server.port);
-
-  auto home = conn.Get("/");
-  ASSERT_TRUE(home);
-  EXPECT_EQ(home->status, 200);
-  EXPECT_EQ(home->body, "<!DOCTYPE html><title>app</title>");
-  EXPECT_EQ(home->headers["content-type"], "text/html; charset=utf-8");
-  EXPECT_EQ(home->headers["cache-control"], "no-cache");
-  EXPECT_EQ(home->headers["content-security-policy"], "default-src 'self'");
-
-  auto asset = conn.Get("/assets/index-abc123.js");
-  ASSERT_TRUE(asset);
-  EXPECT_EQ(asset->status, 200);
-  EXPECT_EQ(asset->headers["content-type"], "text/javascript; charset=utf-8");
-  EXPECT_EQ(asset->headers["cache-control"], "public, max-age=31536000, immutable");
-
-  auto route = conn.Get("/objects/indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
-  ASSERT_TRUE(route);
-  EXPECT_EQ(route->status, 200);
-  EXPECT_EQ(route->body, home->body);
-
-  for (const char* target : {"/api/v1/nope", "/taxii2/no/such/path", "/%2e%2e/secret.txt",
-                             "/assets/..%2f..%2fsecret.txt", "/assets/"}) {
-    SCOPED_TRACE(target);
-    auto missing = conn.Get(target);
-    ASSERT_TRUE(missing);
-    EXPECT_EQ(missing->status, 404);
-    EXPECT_EQ(missing->headers["content-type"], "application/json");
-    EXPECT_EQ(missing->body.find("outside the web root"), std::string::npos);
-  }
-  auto health = conn.Get("/healthz");
-  ASSERT_TRUE(health);
-  EXPECT_EQ(health->status, 200);
-  server.process.Signal(SIGTERM);
-  EXPECT_EQ(server.process.Wait(30s).value_or(-2), 0);
-}
-
-TEST(ServeTest, MissingWebRootKeepsThePlaceholderPage) {
-  TempDir dir;
-  Server server({"--db", dir.File("ecrn.db"), "--listen", "127.0.0.1:0", "--web-root",
-                 dir.File("no-such-dist")});
-  ASSERT_NE(server.port, 0) << server.process.Stderr();
-  Connection conn(server.port);
-  auto home = conn.Get("/");
-  ASSERT_TRUE(home);
-  EXPECT_EQ(home->status, 200);
-  EXPECT_NE(home->body.find("ECRN is running"), std::string::npos);
-  auto other = conn.Get("/search");
-  ASSERT_TRUE(other);
-  EXPECT_EQ(other->status, 404);
-  server.process.Signal(SIGTERM);
-  EXPECT_EQ(server.process.Wait(30s).value_or(-2), 0);
-  EXPECT_NE(server.process.Stderr().find("no-such-dist"), std::string::npos)
-      << server.process.Stderr();
-}
-
 // Self-signed certificate and key files for 127.0.0.1 in a fresh directory.
 struct TlsFiles {
   TempDir dir;
@@ -593,6 +528,80 @@ TEST(ServeTest, TextLogFormat) {
             std::string::npos)
       << err;
   EXPECT_EQ(err.find("{\""), std::string::npos) << err;
+}
+
+TEST(ServeTest, WebRootServesTheFrontEndBesideTheApi) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.path() / "dist" / "assets");
+  WriteFile(dir.path() / "dist" / "index.html", "<!DOCTYPE html><title>app</title>");
+  WriteFile(dir.path() / "dist" / "assets" / "index-abc123.js", "export {};");
+  WriteFile(dir.path() / "secret.txt", "outside the web root");
+  Server server(
+      {"--db", dir.File("ecrn.db"), "--listen", "127.0.0.1:0", "--web-root", dir.File("dist")});
+  ASSERT_NE(server.port, 0) << server.process.Stderr();
+  Connection conn(server.port);
+
+  auto home = conn.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  EXPECT_EQ(home->body, "<!DOCTYPE html><title>app</title>");
+  EXPECT_EQ(home->headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(home->headers["cache-control"], "no-cache");
+  EXPECT_EQ(home->headers["content-security-policy"], "default-src 'self'");
+
+  auto asset = conn.Get("/assets/index-abc123.js");
+  ASSERT_TRUE(asset);
+  EXPECT_EQ(asset->status, 200);
+  EXPECT_EQ(asset->headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_EQ(asset->headers["cache-control"], "public, max-age=31536000, immutable");
+
+  auto route = conn.Get("/objects/indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f");
+  ASSERT_TRUE(route);
+  EXPECT_EQ(route->status, 200);
+  EXPECT_EQ(route->body, home->body);
+
+  // Routes keep their answers: /metrics is Prometheus text and TAXII
+  // discovery asks for credentials; neither is the app.
+  auto metrics = conn.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->headers["content-type"].rfind("text/plain; version=0.0.4", 0), 0u);
+  auto taxii = conn.Get("/taxii2/");
+  ASSERT_TRUE(taxii);
+  EXPECT_EQ(taxii->status, 401);
+  EXPECT_EQ(taxii->body.find("<title>app</title>"), std::string::npos);
+  for (const char* target :
+       {"/api/v1/nope", "/%2e%2e/secret.txt", "/assets/..%2f..%2fsecret.txt", "/assets/"}) {
+    SCOPED_TRACE(target);
+    auto missing = conn.Get(target);
+    ASSERT_TRUE(missing);
+    EXPECT_EQ(missing->status, 404);
+    EXPECT_EQ(missing->headers["content-type"], "application/json");
+    EXPECT_EQ(missing->body.find("outside the web root"), std::string::npos);
+  }
+  auto health = conn.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  server.process.Signal(SIGTERM);
+  EXPECT_EQ(server.process.Wait(30s).value_or(-2), 0);
+}
+
+TEST(ServeTest, MissingWebRootKeepsThePlaceholderPage) {
+  TempDir dir;
+  Server server({"--db", dir.File("ecrn.db"), "--listen", "127.0.0.1:0", "--web-root",
+                 dir.File("no-such-dist")});
+  ASSERT_NE(server.port, 0) << server.process.Stderr();
+  Connection conn(server.port);
+  auto home = conn.Get("/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  EXPECT_NE(home->body.find("ECRN is running"), std::string::npos);
+  auto other = conn.Get("/search");
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->status, 404);
+  server.process.Signal(SIGTERM);
+  EXPECT_EQ(server.process.Wait(30s).value_or(-2), 0);
+  EXPECT_NE(server.process.Stderr().find("no-such-dist"), std::string::npos)
+      << server.process.Stderr();
 }
 
 }  // namespace

@@ -184,6 +184,23 @@ TEST(RouteLookupTest, NamesTheMatchedTemplateNeverThePath) {
   EXPECT_EQ(router.Handle(request).body, "/taxii2/{api_root}/collections/{id}/objects/");
 }
 
+TEST(RouteLookupTest, TheFallbackHasItsOwnLabel) {
+  Router router;
+  router.Add("GET", "/healthz", [](const RouteContext&) { return MakeResponse(200, "x", ""); });
+  EXPECT_EQ(router.Lookup("GET", "/search").path_template, kUnmatchedRoute);
+  router.SetFallback([](const RouteContext& ctx) {
+    return MakeResponse(200, "text/plain", std::string(ctx.route_template));
+  });
+  EXPECT_EQ(router.Lookup("GET", "/search").path_template, kFallbackRoute);
+  EXPECT_EQ(router.Lookup("HEAD", "/objects/x").path_template, kFallbackRoute);
+  EXPECT_EQ(router.Lookup("POST", "/search").path_template, kUnmatchedRoute);
+  EXPECT_EQ(router.Lookup("GET", "/healthz").path_template, "/healthz");
+  Request request;
+  request.method = "GET";
+  request.target = "/search";
+  EXPECT_EQ(router.Handle(request).body, kFallbackRoute);
+}
+
 TEST(LoopbackTest, RecognisesLoopbackAddressesOnly) {
   for (const char* yes : {"127.0.0.1", "127.255.255.254", "::1", "::ffff:127.0.0.9"}) {
     EXPECT_TRUE(IsLoopbackAddress(yes)) << yes;

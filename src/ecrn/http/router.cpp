@@ -164,7 +164,7 @@ Response Router::Handle(const Request& request) const {
       response.SetHeader("Allow", match.allow);
     } else if (fallback_ && (request.method == "GET" || request.method == "HEAD")) {
       RouteContext ctx{
-          request, std::move(target->segments), {}, std::move(target->query), "fallback"};
+          request, std::move(target->segments), {}, std::move(target->query), kFallbackRoute};
       response = Run(fallback_, ctx);
     } else {
       response = ErrorResponse(404, "no such resource");
@@ -175,20 +175,17 @@ Response Router::Handle(const Request& request) const {
 }
 
 Response Router::Run(const Handler& handler, const RouteContext& ctx) const {
+  std::string what;
   try {
     return handler(ctx);
   } catch (const std::exception& e) {
-    if (log_) {
-      log_(LogLevel::kError, "request " + ctx.request.request_id + ": handler for " +
-                                 ctx.request.method + " " + std::string(ctx.route_template) +
-                                 " failed: " + e.what());
-    }
+    what = std::string(": ") + e.what();
   } catch (...) {
-    if (log_) {
-      log_(LogLevel::kError, "request " + ctx.request.request_id + ": handler for " +
-                                 ctx.request.method + " " + std::string(ctx.route_template) +
-                                 " failed");
-    }
+  }
+  if (log_) {
+    log_(LogLevel::kError, "request " + ctx.request.request_id + ": handler for " +
+                               ctx.request.method + " " + std::string(ctx.route_template) +
+                               " failed" + what);
   }
   return ErrorResponse(500, "internal server error");
 }
@@ -207,6 +204,8 @@ RouteInfo Router::Lookup(std::string_view method, std::string_view target) const
     info.path_template = match.route->path_template;
   } else if (match.first_path) {
     info.path_template = match.first_path->path_template;
+  } else if (fallback_ && (method == "GET" || method == "HEAD")) {
+    info.path_template = kFallbackRoute;
   }
   return info;
 }

@@ -20,8 +20,10 @@ namespace ecrn::http {
 inline constexpr size_t kMaxTargetBytes = 8 * 1024;
 // Body limit of routes that do not set one (and of unknown routes).
 inline constexpr size_t kDefaultMaxBody = 64 * 1024;
-// The route label of a request that matched no route template.
+// The route label of a request that matched no route template,
 inline constexpr std::string_view kUnmatchedRoute = "unmatched";
+// and of one the fallback handler (SetFallback) answers.
+inline constexpr std::string_view kFallbackRoute = "fallback";
 
 // What a handler receives: the request, and the decoded parts of its target.
 // Views and references stay valid only during the handler call.
@@ -34,7 +36,8 @@ struct RouteContext {
   // Decoded query parameters in order ("?a=1&a=2" -> {a,1},{a,2}); a key
   // without '=' has an empty value.
   std::vector<std::pair<std::string, std::string>> query;
-  // The template of the matched route as it was added ("/taxii2/{api_root}/").
+  // The template of the matched route as it was added ("/taxii2/{api_root}/"),
+  // or kFallbackRoute.
   std::string_view route_template;
 
   // The value of template parameter `name`, or nullopt.
@@ -58,7 +61,7 @@ struct RouteInfo {
   // The body limit of the route (kDefaultMaxBody when none matched).
   size_t max_body = kDefaultMaxBody;
   // The template of the route that matched (for 405: the first template with
-  // this path), or kUnmatchedRoute. Never the raw path, so it is a
+  // this path), kFallbackRoute for the fallback, or kUnmatchedRoute. Never the raw path, so it is a
   // bounded label for metrics and logs. Valid as long as the router.
   std::string_view path_template = kUnmatchedRoute;
 };
