@@ -96,7 +96,7 @@ void Router::Add(std::string_view method, std::string_view path_template, Handle
                  RouteOptions options) {
   // Templates are written by programmers: a malformed one is a bug.
   assert(!path_template.empty() && path_template.front() == '/');
-  Route route{std::string(method), {}, std::move(handler), options};
+  Route route{std::string(method), std::string(path_template), {}, std::move(handler), options};
   for (std::string_view piece : SplitPath(path_template)) {
     std::string text(piece);
     bool is_param = text.size() >= 2 && text.front() == '{' && text.back() == '}';
@@ -104,6 +104,13 @@ void Router::Add(std::string_view method, std::string_view path_template, Handle
     route.segments.push_back({std::move(text), is_param});
   }
   routes_.push_back(std::move(route));
+}
+
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.emplace_back(route.method, route.path_template);
+  return out;
 }
 
 void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }

@@ -76,6 +76,11 @@ class Router {
   // reading it.
   size_t BodyLimit(std::string_view method, std::string_view target) const;
 
+  // Every route as (method, path template exactly as given to Add, e.g.
+  // {"GET", "/api/v1/objects/{stix_id}"}), in the order added. HEAD is not
+  // listed (GET routes answer it); the fallback is not a route. A copy.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
+
  private:
   struct Segment {
     std::string text;
@@ -83,6 +88,7 @@ class Router {
   };
   struct Route {
     std::string method;
+    std::string path_template;
     std::vector<Segment> segments;
     Handler handler;
     RouteOptions options;
