@@ -107,6 +107,17 @@ std::optional<HttpResponse> HttpClient::Receive() {
   return r;
 }
 
+bool HttpClient::ReadUntil(const std::string& needle, std::string* seen) {
+  while (buffer_.find(needle) == std::string::npos) {
+    if (fd_ < 0 || !Fill()) {
+      if (seen) *seen = buffer_;
+      return false;
+    }
+  }
+  if (seen) *seen = buffer_;
+  return true;
+}
+
 std::optional<HttpResponse> HttpClient::Request(
     const std::string& method, const std::string& target,
     const std::vector<std::pair<std::string, std::string>>& headers, const std::string& body) {

@@ -45,6 +45,10 @@ class HttpClient {
   bool Send(const std::string& data);
   // Reads one response from the connection.
   std::optional<HttpResponse> Receive();
+  // For streamed responses: reads raw bytes until what was read contains
+  // `needle` (true) or the connection ends or times out (false). `seen`
+  // gets everything read so far (chunk framing included).
+  bool ReadUntil(const std::string& needle, std::string* seen);
 
  private:
   bool Fill();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,10 @@ struct RunResult {
 // input, extra environment entries ("K=V") added, and waits for it.
 RunResult Run(const std::vector<std::string>& argv, const std::string& stdin_data = "",
               const std::vector<std::string>& env = {});
+
+// The samples of a Prometheus text exposition, "series{labels}" -> value as
+// written; comment and blank lines are skipped, lines without a value too.
+std::map<std::string, std::string> PrometheusSamples(const std::string& text);
 
 // A TCP socket connected to 127.0.0.1:port with a receive time-out, or -1.
 // The caller closes it.

@@ -1,10 +1,16 @@
 // `ecrn serve`: opens and migrates the database, wires the router to the
-// store, and runs the HTTP server until SIGTERM/SIGINT.
+// store, and runs the HTTP(S) server until SIGTERM/SIGINT. Logs (one JSON
+// object per line by default, including one access-log line per request) go
+// to stderr; stdout carries only the "listening on" line.
+#include <chrono>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
 
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -12,12 +18,15 @@
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/time.hpp"
 #include "ecrn/http/auth.hpp"
+#include "ecrn/http/metrics.hpp"
 #include "ecrn/http/rest.hpp"
 #include "ecrn/http/router.hpp"
 #include "ecrn/http/server.hpp"
 #include "ecrn/http/service_routes.hpp"
 #include "ecrn/http/static_files.hpp"
+#include "ecrn/http/stream.hpp"
 #include "ecrn/http/taxii.hpp"
+#include "ecrn/notify/object_events.hpp"
 
 namespace ecrn::cli {
 namespace {
@@ -28,6 +37,87 @@ struct ServeArgs {
   int threads = 2;
   bool insecure_http = false;
   bool verbose = false;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string metrics_token;
+  std::string log_format = "json";
+};
+
+spdlog::level::level_enum ToSpdlog(http::LogLevel level) {
+  switch (level) {
+    case http::LogLevel::kDebug:
+      return spdlog::level::debug;
+    case http::LogLevel::kInfo:
+      return spdlog::level::info;
+    case http::LogLevel::kWarning:
+      return spdlog::level::warn;
+    case http::LogLevel::kError:
+      break;
+  }
+  return spdlog::level::err;
+}
+
+// Formats log lines as JSON objects ({"time","level",...fields}) or as text.
+class LogFormat {
+ public:
+  LogFormat(std::shared_ptr<spdlog::logger> logger, bool json)
+      : logger_(std::move(logger)), json_(json) {
+    if (json_) {
+      logger_->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l",%v})",
+                           spdlog::pattern_time_type::utc);
+    } else {
+      logger_->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+    }
+  }
+
+  void Message(spdlog::level::level_enum level, const std::string& message) const {
+    if (!logger_->should_log(level)) return;
+    if (json_) {
+      boost::json::object fields;
+      fields["msg"] = message;
+      logger_->log(level, "{}", Members(fields));
+    } else {
+      logger_->log(level, "{}", message);
+    }
+  }
+
+  void Access(const http::AccessRecord& r) const {
+    if (json_) {
+      boost::json::object fields;
+      fields["type"] = "access";
+      fields["request_id"] = r.request_id;
+      fields["remote"] = r.remote_address;
+      fields["method"] = r.method;
+      fields["route"] = r.route;
+      fields["status"] = r.status;
+      fields["bytes_out"] = r.bytes_out;
+      fields["tls"] = r.secure;
+      if (r.streamed) fields["streamed"] = true;
+      // Fixed-point milliseconds (Boost.JSON would write 1.2345E0).
+      logger_->info("{},\"duration_ms\":{:.3f}", Members(fields),
+                    static_cast<double>(r.duration.count()) / 1000.0);
+    } else {
+      logger_->info("access {} {} {} {} {} {:.3f}ms {}B{}", r.request_id, r.remote_address,
+                    r.method, r.route, r.status, static_cast<double>(r.duration.count()) / 1000.0,
+                    r.bytes_out, r.streamed ? " streamed" : "");
+    }
+  }
+
+  http::LogSink Sink() const {
+    return [this](http::LogLevel level, const std::string& message) {
+      Message(ToSpdlog(level), message);
+    };
+  }
+
+ private:
+  // The object's members without the braces, to follow the pattern's fields.
+  static std::string Members(const boost::json::object& fields) {
+    std::string text = boost::json::serialize(fields);
+    return text.substr(1, text.size() - 2);
+  }
+
+  std::shared_ptr<spdlog::logger> logger_;
+  bool json_;
 };
 
 // Logs go to stderr: stdout carries only the "listening on" line.
@@ -38,37 +128,39 @@ std::shared_ptr<spdlog::logger> StderrLogger(bool verbose) {
   return logger;
 }
 
-http::LogSink SinkFor(const std::shared_ptr<spdlog::logger>& logger) {
-  return [logger](http::LogLevel level, const std::string& message) {
-    switch (level) {
-      case http::LogLevel::kDebug:
-        logger->debug("{}", message);
-        break;
-      case http::LogLevel::kInfo:
-        logger->info("{}", message);
-        break;
-      case http::LogLevel::kWarning:
-        logger->warn("{}", message);
-        break;
-      case http::LogLevel::kError:
-        logger->error("{}", message);
-        break;
-    }
-  };
-}
-
 int Serve(const Context& ctx, const ServeArgs& args) {
   auto listen = http::ParseListenAddress(args.listen);
   if (!listen) return Fail(listen.error(), kExitUsage);
-  if (!listen->loopback && !args.insecure_http) {
+  const bool tls = !args.tls_cert.empty() || !args.tls_key.empty();
+  if (!tls && !listen->loopback && !args.insecure_http) {
     return Fail("refusing to serve plain HTTP on non-loopback address " + listen->host +
-                    "; listen on 127.0.0.1 or ::1, or pass --insecure-http to accept the risk",
+                    "; give --tls-cert and --tls-key, listen on 127.0.0.1 or ::1, or pass "
+                    "--insecure-http to accept the risk",
                 kExitUsage);
   }
   if (args.threads < 1 || args.threads > 256) return Fail("--threads must be 1-256", kExitUsage);
 
-  auto logger = StderrLogger(args.verbose);
-  auto log = SinkFor(logger);
+  LogFormat log_format(StderrLogger(args.verbose), args.log_format == "json");
+  auto log = log_format.Sink();
+  http::Metrics metrics;
+  http::Router router(log);
+
+  http::ServerOptions options;
+  options.listen = *listen;
+  options.io_threads = args.threads;
+  options.tls_cert_file = args.tls_cert;
+  options.tls_key_file = args.tls_key;
+  options.metrics = &metrics;
+  options.access_log = [&log_format](const http::AccessRecord& r) { log_format.Access(r); };
+  options.log = log;
+  // Listen first: a bad certificate or a busy port fails before the database
+  // is touched. Routes are added below, before Run serves anything.
+  http::Server server(router, options);
+  if (auto r = server.Listen(); !r) {
+    return Fail(r.error(),
+                r.error().code == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailed);
+  }
+
   auto db = OpenDatabase(ctx);
   if (!db) return Fail(db.error());
   store::Store& store = **db;
@@ -80,39 +172,53 @@ int Serve(const Context& ctx, const ServeArgs& args) {
 
   SystemClock clock;
   http::Authenticator auth(store, clock);
-  http::Router router(log);
   std::optional<http::StaticFiles> web;
   if (!args.web_root.empty()) {
     auto files = http::StaticFiles::Open(args.web_root, log);
     if (files) {
       web = std::move(*files);
     } else {
-      logger->warn("{}; serving the placeholder page at / (build the front end: make run)",
-                   files.error().message);
+      log_format.Message(spdlog::level::warn,
+                         files.error().message +
+                             "; serving the placeholder page at / (build the front end: make run)");
     }
   }
   http::AddServiceRoutes(router, store, log, /*home_page=*/!web);
   http::AddTaxiiRoutes(router, store, auth, clock, *paging_secret, {}, log);
   http::AddRestRoutes(router, store, auth, clock, *paging_secret, log);
+  // Live events: versions committed by this or any other server on the database.
+  notify::ObjectEvents events(store,
+                              [log](const std::string& m) { log(http::LogLevel::kWarning, m); });
+  http::Counter& streamed =
+      metrics.AddCounter("ecrn_events_streamed_total", "Live events written to SSE clients.");
+  http::AddStreamRoute(router, store, auth, events, [&streamed] { streamed.Increment(); });
+  http::AddMetricsRoute(router, metrics, args.metrics_token);
+  metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",
+                   [&store, log] {
+                     auto count = store.CountObjects(std::nullopt);
+                     if (!count) {
+                       log(http::LogLevel::kWarning,
+                           "metrics: cannot count objects: " + count.error().ToString());
+                       return std::numeric_limits<double>::quiet_NaN();
+                     }
+                     return static_cast<double>(*count);
+                   });
   if (web) {
-    logger->info("serving the web front end from {}", web->root().string());
+    log_format.Message(spdlog::level::info,
+                       "serving the web front end from " + web->root().string());
     http::AddStaticFileRoutes(router, std::move(*web));
   }
 
-  http::ServerOptions options;
-  options.listen = *listen;
-  options.io_threads = args.threads;
-  options.log = log;
-  http::Server server(router, options);
-  if (auto r = server.Listen(); !r) return Fail(r.error());
-
   std::string host =
       listen->host.find(':') != std::string::npos ? "[" + listen->host + "]" : listen->host;
-  std::cout << "listening on http://" << host << ":" << server.port() << std::endl;
-  logger->info("serving {} database {} on {}:{}{}", store.Backend(), ctx.db, host, server.port(),
-               listen->loopback ? "" : " (plain HTTP: --insecure-http)");
+  std::string url =
+      (server.secure() ? "https://" : "http://") + host + ":" + std::to_string(server.port());
+  std::cout << "listening on " << url << std::endl;
+  log_format.Message(spdlog::level::info,
+                     "serving " + std::string(store.Backend()) + " database " + ctx.db + " on " +
+                         url + (tls || listen->loopback ? "" : " (plain HTTP: --insecure-http)"));
   server.Run();
-  logger->info("stopped");
+  log_format.Message(spdlog::level::info, "stopped");
   return kExitOk;
 }
 
@@ -128,9 +234,19 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
                     "Directory of the built web front end (web/dist) served at /; when missing, "
                     "/ is a placeholder page");
   serve->add_option("--threads", args->threads, "Network I/O threads")->capture_default_str();
+  serve->add_option("--tls-cert", args->tls_cert,
+                    "PEM certificate chain: serve HTTPS (TLS 1.2+) with --tls-key");
+  serve->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert");
   serve->add_flag("--insecure-http", args->insecure_http,
-                  "Allow plain HTTP on a non-loopback address (no TLS yet)");
-  serve->add_flag("-v,--verbose", args->verbose, "Log every request (to stderr)");
+                  "Allow plain HTTP (no TLS) on a non-loopback address");
+  serve
+      ->add_option("--metrics-token", args->metrics_token,
+                   "Bearer token that /metrics requires (else it answers loopback peers only)")
+      ->envname("ECRN_METRICS_TOKEN");
+  serve->add_option("--log-format", args->log_format, "Log lines on stderr: json or text")
+      ->check(CLI::IsMember({"json", "text"}))
+      ->capture_default_str();
+  serve->add_flag("-v,--verbose", args->verbose, "Debug logging (to stderr)");
   serve->callback([&ctx, args]() { ctx.action = [&ctx, args]() { return Serve(ctx, *args); }; });
 }
 

@@ -1,7 +1,10 @@
 #include "ecrn/http/message.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
+#include <arpa/inet.h>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -23,6 +26,21 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return LowerAscii(x) == LowerAscii(y);
          });
+}
+
+bool IsLoopbackAddress(std::string_view ip) {
+  if (ip.size() >= INET6_ADDRSTRLEN) return false;
+  std::string text(ip);
+  std::array<unsigned char, 16> bytes{};
+  if (inet_pton(AF_INET, text.c_str(), bytes.data()) == 1) return bytes[0] == 127;
+  if (inet_pton(AF_INET6, text.c_str(), bytes.data()) != 1) return false;
+  static constexpr std::array<unsigned char, 16> kLoopback6{0, 0, 0, 0, 0, 0, 0, 0,
+                                                            0, 0, 0, 0, 0, 0, 0, 1};
+  static constexpr std::array<unsigned char, 12> kMappedPrefix{0, 0, 0, 0, 0,    0,
+                                                               0, 0, 0, 0, 0xff, 0xff};
+  if (bytes == kLoopback6) return true;
+  return std::memcmp(bytes.data(), kMappedPrefix.data(), kMappedPrefix.size()) == 0 &&
+         bytes[12] == 127;
 }
 
 std::optional<std::string_view> Request::Header(std::string_view name) const {
@@ -90,6 +108,8 @@ std::string_view StatusTitle(int status) {
       return "Not Implemented";
     case 503:
       return "Service Unavailable";
+    case 505:
+      return "HTTP Version Not Supported";
     default:
       return "Error";
   }

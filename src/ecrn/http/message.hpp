@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,12 +25,32 @@ struct Request {
   std::string target;  // the raw request-target, e.g. "/healthz?x=1"
   Headers headers;
   std::string body;
-  bool secure = false;         // arrived over TLS
-  std::string remote_address;  // the peer's IP address as text ("" when unknown)
+  // Filled by the server: true when the request came over TLS.
+  bool secure = false;
+  // Filled by the server: the peer's IP address as text ("127.0.0.1", "::1";
+  // "" when unknown).
+  std::string remote_address;
+  // Filled by the server: the id of this request (also sent back as
+  // X-Request-Id and written in the access log); quote it in error logs.
+  std::string request_id;
 
   // The first value of header `name` (case-insensitive), or nullopt. The
   // returned view stays valid while this request is alive and unmodified.
   std::optional<std::string_view> Header(std::string_view name) const;
+};
+
+// Thread-safe handle to an open streamed response (e.g. Server-Sent Events),
+// owned via shared_ptr by whoever produces the stream. Never blocks.
+class StreamWriter {
+ public:
+  virtual ~StreamWriter() = default;
+  // Queues bytes to send; false once the stream is closed (peer gone, server
+  // stopping, queue over its byte limit, write timeout): the producer should
+  // then drop the writer.
+  virtual bool Write(std::string chunk) = 0;
+  // Ends the response cleanly (what is queued is still sent). Idempotent.
+  virtual void Close() = 0;
+  virtual bool IsOpen() const = 0;
 };
 
 // A response, as handlers and the router produce it.
@@ -37,6 +58,16 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
+  // When set, the response is streamed: the server sends the status and
+  // headers (chunked, no Content-Length, Cache-Control: no-store,
+  // X-Accel-Buffering: no), then `body` if non-empty as the first chunk, then
+  // calls `stream` once on a worker thread with the writer, which the callee
+  // keeps for as long as it wants to send. The connection closes when the
+  // stream does.
+  std::function<void(std::shared_ptr<StreamWriter>)> stream;
+  // Sent on an open stream after ServerOptions::stream_keepalive_interval of
+  // silence (an SSE comment by default).
+  std::string stream_keepalive = ": keep-alive\n\n";
 
   // Replaces every field named `name` (case-insensitive) with one field.
   void SetHeader(std::string_view name, std::string value);
@@ -50,6 +81,10 @@ inline constexpr std::string_view kHtmlType = "text/html; charset=utf-8";
 
 // Case-insensitive ASCII comparison (header names).
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// True when `ip` is the text of a loopback address (127.0.0.0/8, ::1, or
+// IPv4-mapped ::ffff:127.x.y.z); false for anything else, including junk.
+bool IsLoopbackAddress(std::string_view ip);
 
 // A response with `status`, the given Content-Type and body.
 Response MakeResponse(int status, std::string_view content_type, std::string body);

@@ -140,7 +140,7 @@ Router::Match Router::Find(std::string_view method,
   std::string_view wanted = method == "HEAD" ? std::string_view("GET") : method;
   for (const auto& route : routes_) {
     if (!MatchPath(route, segments, nullptr)) continue;
-    match.path_known = true;
+    if (!match.first_path) match.first_path = &route;
     if (match.allow.find(route.method) == std::string::npos) {
       if (!match.allow.empty()) match.allow += ", ";
       match.allow += route.method;
@@ -164,13 +164,14 @@ Response Router::Handle(const Request& request) const {
     Match match = Find(request.method, target->segments);
     if (match.route) {
       RouteContext ctx{request, std::move(target->segments), std::move(match.params),
-                       std::move(target->query)};
+                       std::move(target->query), match.route->path_template};
       response = Run(match.route->handler, ctx);
-    } else if (match.path_known) {
+    } else if (match.first_path) {
       response = ErrorResponse(405, "method not allowed for this resource");
       response.SetHeader("Allow", match.allow);
     } else if (fallback_ && (request.method == "GET" || request.method == "HEAD")) {
-      RouteContext ctx{request, std::move(target->segments), {}, std::move(target->query)};
+      RouteContext ctx{
+          request, std::move(target->segments), {}, std::move(target->query), "fallback"};
       response = Run(fallback_, ctx);
     } else {
       response = ErrorResponse(404, "no such resource");
@@ -184,18 +185,37 @@ Response Router::Run(const Handler& handler, const RouteContext& ctx) const {
   try {
     return handler(ctx);
   } catch (const std::exception& e) {
-    if (log_) log_(LogLevel::kError, "handler for " + ctx.request.method + " failed: " + e.what());
+    if (log_) {
+      log_(LogLevel::kError, "request " + ctx.request.request_id + ": handler for " +
+                                 ctx.request.method + " " + std::string(ctx.route_template) +
+                                 " failed: " + e.what());
+    }
   } catch (...) {
-    if (log_) log_(LogLevel::kError, "handler for " + ctx.request.method + " failed");
+    if (log_) {
+      log_(LogLevel::kError, "request " + ctx.request.request_id + ": handler for " +
+                                 ctx.request.method + " " + std::string(ctx.route_template) +
+                                 " failed");
+    }
   }
   return ErrorResponse(500, "internal server error");
 }
 
 size_t Router::BodyLimit(std::string_view method, std::string_view target) const {
+  return Lookup(method, target).max_body;
+}
+
+RouteInfo Router::Lookup(std::string_view method, std::string_view target) const {
+  RouteInfo info;
   auto parsed = ParseTarget(target);
-  if (!parsed) return kDefaultMaxBody;
+  if (!parsed) return info;
   Match match = Find(method, parsed->segments);
-  return match.route ? match.route->options.max_body : kDefaultMaxBody;
+  if (match.route) {
+    info.max_body = match.route->options.max_body;
+    info.path_template = match.route->path_template;
+  } else if (match.first_path) {
+    info.path_template = match.first_path->path_template;
+  }
+  return info;
 }
 
 }  // namespace ecrn::http

@@ -20,6 +20,8 @@ namespace ecrn::http {
 inline constexpr size_t kMaxTargetBytes = 8 * 1024;
 // Body limit of routes that do not set one (and of unknown routes).
 inline constexpr size_t kDefaultMaxBody = 64 * 1024;
+// The route label of a request that matched no route template.
+inline constexpr std::string_view kUnmatchedRoute = "unmatched";
 
 // What a handler receives: the request, and the decoded parts of its target.
 // Views and references stay valid only during the handler call.
@@ -32,6 +34,8 @@ struct RouteContext {
   // Decoded query parameters in order ("?a=1&a=2" -> {a,1},{a,2}); a key
   // without '=' has an empty value.
   std::vector<std::pair<std::string, std::string>> query;
+  // The template of the matched route as it was added ("/taxii2/{api_root}/").
+  std::string_view route_template;
 
   // The value of template parameter `name`, or nullopt.
   std::optional<std::string_view> Param(std::string_view name) const;
@@ -46,6 +50,17 @@ using Handler = std::function<Response(const RouteContext&)>;
 struct RouteOptions {
   // Largest request body accepted, in bytes (413 beyond it).
   size_t max_body = kDefaultMaxBody;
+};
+
+// What the router would do with a request, known from its method and target
+// alone (before the body is read).
+struct RouteInfo {
+  // The body limit of the route (kDefaultMaxBody when none matched).
+  size_t max_body = kDefaultMaxBody;
+  // The template of the route that matched (for 405: the first template with
+  // this path), or kUnmatchedRoute. Never the raw path, so it is a
+  // bounded label for metrics and logs. Valid as long as the router.
+  std::string_view path_template = kUnmatchedRoute;
 };
 
 class Router {
@@ -76,6 +91,9 @@ class Router {
   // reading it.
   size_t BodyLimit(std::string_view method, std::string_view target) const;
 
+  // The body limit and matched template for `method` and `target`.
+  RouteInfo Lookup(std::string_view method, std::string_view target) const;
+
   // Every route as (method, path template exactly as given to Add, e.g.
   // {"GET", "/api/v1/objects/{stix_id}"}), in the order added. HEAD is not
   // listed (GET routes answer it); the fallback is not a route. A copy.
@@ -94,9 +112,9 @@ class Router {
     RouteOptions options;
   };
   struct Match {
-    const Route* route = nullptr;  // the route to run, or null
-    bool path_known = false;       // some route has this path (for 405 vs 404)
-    std::string allow;             // methods the path supports, for 405
+    const Route* route = nullptr;       // the route to run, or null
+    const Route* first_path = nullptr;  // the first route with this path (for 405 vs 404)
+    std::string allow;                  // methods the path supports, for 405
     std::vector<std::pair<std::string, std::string>> params;
   };
 

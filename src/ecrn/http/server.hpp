@@ -1,20 +1,23 @@
-// The HTTP/1.1 server (Boost.Beast, confined to server.cpp): accepts
-// connections on N I/O threads, reads each request under header/body limits
-// and time-outs, runs the Router on a bounded worker pool (handlers may touch
-// the database; I/O threads never do), writes the response, keeps connections
-// alive, and stops gracefully. Listen/Run are called from one thread;
-// Stop() is thread-safe.
+// The HTTP/1.1 server (Boost.Beast and OpenSSL, confined to server.cpp):
+// accepts connections (plain or TLS 1.2+) on N I/O threads, reads each request
+// under header/body limits and time-outs, runs the Router on a bounded worker
+// pool (handlers may touch the database; I/O threads never do), writes the
+// response or streams it (Server-Sent Events), keeps connections alive,
+// records metrics and an access log, and stops gracefully. Listen/Run are
+// called from one thread; Stop() is thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "ecrn/core/result.hpp"
 #include "ecrn/http/message.hpp"
+#include "ecrn/http/metrics.hpp"
 #include "ecrn/http/router.hpp"
 
 namespace ecrn::http {
@@ -38,6 +41,25 @@ Result<ListenAddress> ParseListenAddress(std::string_view text);
 // header or body exceeds its limit.
 Result<Request> ParseWireRequest(std::string_view wire, size_t header_limit, size_t body_limit);
 
+// One answered request, as the access log sees it. Views are valid only
+// during the AccessLog call.
+struct AccessRecord {
+  std::string_view request_id;
+  std::string_view remote_address;
+  std::string_view method;  // as sent
+  std::string_view route;   // the matched route template, or kUnmatchedRoute
+  int status = 0;
+  // From the end of the request header to the end of the response (for a
+  // streamed response: to the end of the stream).
+  std::chrono::microseconds duration{0};
+  uint64_t bytes_out = 0;  // bytes written to the connection (before TLS)
+  bool secure = false;     // over TLS
+  bool streamed = false;   // a streamed response (logged when the stream ends)
+};
+// Receives one call per answered request, from I/O threads (must be
+// thread-safe and quick).
+using AccessLog = std::function<void(const AccessRecord&)>;
+
 struct ServerOptions {
   ListenAddress listen{"127.0.0.1", 8443, true};
   int io_threads = 2;      // threads running socket I/O
@@ -52,6 +74,19 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};
   // Stop on SIGTERM and SIGINT (handled inside Run, from Listen on).
   bool stop_on_signals = true;
+  // TLS: PEM files of the certificate chain and of its private key. When both
+  // are set the server speaks only HTTPS (TLS 1.2 or later, forward-secret
+  // AEAD cipher suites); when neither, plain HTTP. Loaded by Listen.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // Streamed responses: the keep-alive text goes out after this much silence,
+  std::chrono::milliseconds stream_keepalive_interval{15'000};
+  // and a stream whose unsent bytes would exceed this is closed (slow reader).
+  size_t stream_queue_limit = size_t{1024} * 1024;
+  // When set, every answered request is counted here. Must outlive the server.
+  Metrics* metrics = nullptr;
+  // When set, called once per answered request.
+  AccessLog access_log;
   LogSink log;
 };
 
@@ -63,11 +98,16 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and listens (and installs the signal handlers). Fails with
-  // kUnavailable when the address cannot be bound (in use, not local).
+  // Loads the TLS certificate and key (if configured), binds and listens (and
+  // installs the signal handlers). Fails with kInvalidArgument when only one
+  // of the TLS files is given or one cannot be read, is not PEM, or the key
+  // does not match the certificate; with kUnavailable when the address cannot
+  // be bound (in use, not local). The message names the file or address.
   Result<void> Listen();
   // The bound port (useful with port 0); valid after Listen succeeded.
   uint16_t port() const;
+  // True when the server speaks HTTPS (TLS files configured).
+  bool secure() const;
 
   // Serves until Stop() or a signal; then stops accepting, lets in-flight
   // requests finish (keep-alive connections are closed after their current

@@ -3,6 +3,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "ecrn/core/secrets.hpp"
 #include "ecrn/core/version.hpp"
 
 namespace ecrn::http {
@@ -35,6 +36,23 @@ void AddServiceRoutes(Router& router, store::Store& store, const LogSink& log, b
   if (!home_page) return;
   router.Add("GET", "/", [](const RouteContext&) {
     return MakeResponse(200, kHtmlType, std::string(kHomePage));
+  });
+}
+
+void AddMetricsRoute(Router& router, const Metrics& metrics, std::string token) {
+  router.Add("GET", "/metrics", [&metrics, token = std::move(token)](const RouteContext& ctx) {
+    bool allowed = false;
+    if (token.empty()) {
+      allowed = IsLoopbackAddress(ctx.request.remote_address);
+    } else if (auto auth = ctx.request.Header("Authorization")) {
+      constexpr std::string_view kBearer = "Bearer ";
+      allowed = auth->size() > kBearer.size() &&
+                EqualsIgnoreCase(auth->substr(0, kBearer.size()), kBearer) &&
+                // Hashing first hides the token's length from the timing too.
+                ConstantTimeEquals(HashApiKey(auth->substr(kBearer.size())), HashApiKey(token));
+    }
+    if (!allowed) return ErrorResponse(404, "no such resource");
+    return MakeResponse(200, kPrometheusTextType, metrics.Exposition());
   });
 }
 

@@ -109,6 +109,7 @@ class ForwardingStore : public Store {
   Result<TaxiiStatus> GetTaxiiStatus(std::string_view id) override {
     return inner_.GetTaxiiStatus(id);
   }
+  Result<std::unique_ptr<ObjectFeed>> OpenObjectFeed() override { return inner_.OpenObjectFeed(); }
   Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) override {
     return inner_.ServerSecret(name, candidate);
   }

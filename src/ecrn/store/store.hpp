@@ -5,6 +5,7 @@
 // ("acknowledged means durable").
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -159,6 +160,9 @@ struct ObjectQuery {
   std::optional<std::string> text;
   // Objects with this value in the observable index (any kind).
   std::optional<std::string> observable_value;
+  // Rows stored after the row with this pk (pk > this), e.g. to replay a
+  // live stream from a Last-Event-ID.
+  std::optional<int64_t> pk_above;
   // Paging by (date_added, pk) order, ascending unless newest_first.
   bool newest_first = false;
   size_t limit = 1000;
@@ -191,6 +195,19 @@ struct TaxiiStatus {
   int64_t user_id = 0;
   Micros created = 0;
   std::string json;
+};
+
+// New object versions as they are committed, by this process or any other
+// writing to the same database, in commit order. Not thread-safe: one
+// consumer calls Next.
+class ObjectFeed {
+ public:
+  virtual ~ObjectFeed() = default;
+  // Versions committed since the previous call (the first call: since the
+  // feed was opened), at most `limit`; waits up to `timeout` when there are
+  // none yet (then returns an empty list).
+  virtual Result<std::vector<StoredObject>> Next(std::chrono::milliseconds timeout,
+                                                 size_t limit) = 0;
 };
 
 class Store {
@@ -271,6 +288,11 @@ class Store {
   // TAXII status resources. GetTaxiiStatus: kNotFound when absent.
   virtual Result<void> PutTaxiiStatus(const TaxiiStatus& status) = 0;
   virtual Result<TaxiiStatus> GetTaxiiStatus(std::string_view id) = 0;
+
+  // A feed of versions committed from now on (SQLite: polls, exact because
+  // writers are serialised; PostgreSQL: LISTEN/NOTIFY on a connection of its
+  // own, each commit announcing its rows).
+  virtual Result<std::unique_ptr<ObjectFeed>> OpenObjectFeed() = 0;
 
   // A named server-wide secret shared by every server on the database:
   // stores `candidate` when the name has none yet, and returns the stored one.

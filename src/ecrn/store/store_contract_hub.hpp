@@ -264,6 +264,38 @@ TEST_P(StoreContract, SessionsLifecycle) {
   EXPECT_EQ(store_->FindSession("hash-1").error().code, ErrorCode::kNotFound);
 }
 
+// --- the object feed ---------------------------------------------------------------
+
+TEST_P(StoreContract, ObjectFeedDeliversCommitsFromAnyStoreInOrderOnce) {
+  int64_t a = AddChannel("a");
+  int64_t b = AddChannel("b");
+  Insert(a, {Indicator("before")}, kT0);
+  auto feed = store_->OpenObjectFeed();
+  ASSERT_TRUE(feed.ok()) << feed.error().ToString();
+  auto none = (*feed)->Next(std::chrono::milliseconds(50), 100);
+  ASSERT_TRUE(none.ok());
+  EXPECT_THAT(*none, IsEmpty()) << "only what is committed after opening";
+
+  // Another store on the same database stands for another server.
+  auto other = Open(db_);
+  ASSERT_NE(other, nullptr);
+  ASSERT_TRUE(
+      other->InsertObjects(a, std::vector<NewObject>{Indicator("1"), Indicator("2")}, kT0).ok());
+  Insert(b, {Indicator("3")}, kT0);
+  Insert(a, {Indicator("1")}, kT0);  // a duplicate: nothing committed
+  std::vector<std::string> got;
+  for (int i = 0; i < 20 && got.size() < 3; ++i) {
+    auto rows = (*feed)->Next(std::chrono::milliseconds(500), 2);
+    ASSERT_TRUE(rows.ok()) << rows.error().ToString();
+    EXPECT_LE(rows->size(), 2u);
+    for (const auto& r : *rows) got.push_back(r.stix_id);
+  }
+  EXPECT_THAT(got, ElementsAre("indicator--1", "indicator--2", "indicator--3"));
+  auto after = (*feed)->Next(std::chrono::milliseconds(200), 100);
+  ASSERT_TRUE(after.ok());
+  EXPECT_THAT(*after, IsEmpty());
+}
+
 // --- TAXII status, server secrets -------------------------------------------------
 
 TEST_P(StoreContract, TaxiiStatusPutGetReplace) {

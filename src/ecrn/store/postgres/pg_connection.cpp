@@ -249,4 +249,16 @@ std::string PgText(const PGresult* res, int row, int col) {
 
 bool PgIsNull(const PGresult* res, int row, int col) { return PQgetisnull(res, row, col) != 0; }
 
+Result<std::vector<std::string>> PgConnection::TakeNotifications() {
+  if (PQconsumeInput(conn_) == 0) {
+    return Error{ErrorCode::kUnavailable, "lost the database connection", PQerrorMessage(conn_)};
+  }
+  std::vector<std::string> out;
+  while (PGnotify* n = PQnotifies(conn_)) {
+    out.emplace_back(n->extra ? n->extra : "");
+    PQfreemem(n);
+  }
+  return out;
+}
+
 }  // namespace ecrn::store::postgres

@@ -85,6 +85,11 @@ class PgConnection {
   bool Alive();
   // Leaves any open transaction (rolls it back). Used when returning to the pool.
   void ResetTransaction();
+  // The payloads of NOTIFY messages received so far (after LISTEN), without
+  // blocking; kUnavailable when the connection is lost.
+  Result<std::vector<std::string>> TakeNotifications();
+  // The socket, to wait for notifications with poll().
+  int Socket() const { return PQsocket(conn_); }
 
  private:
   Error Failure(const PGresult* res);
@@ -122,6 +127,8 @@ class PgPool {
   // An idle connection, or a new one while fewer than `size` are open; waits
   // up to the timeout for one to be returned (kUnavailable after that).
   Result<Lease> Acquire();
+  // A new connection outside the pool (for LISTEN), owned by the caller.
+  Result<std::unique_ptr<PgConnection>> OpenDedicated() const { return Connect(); }
 
  private:
   PgPool(std::string uri, int size, int timeout_ms)

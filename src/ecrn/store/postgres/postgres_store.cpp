@@ -1,12 +1,18 @@
 // The PostgreSQL Store: a pool of libpq connections, parameterised SQL only.
 // Thread-safe (each call borrows a connection from the pool).
 #include <algorithm>
+#include <cerrno>
+#include <cinttypes>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <string>
 #include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include <poll.h>
 
 #include "ecrn/core/uuid.hpp"
 #include "ecrn/store/backends.hpp"
@@ -109,6 +115,8 @@ std::vector<T> AllRows(const PgResult& res, RowFn row) {
 }
 
 constexpr char kUniqueViolation[] = "23505";
+// The NOTIFY channel that announces committed object rows ("<min pk>-<max pk>").
+constexpr char kObjectChannel[] = "ecrn_objects";
 constexpr char kForeignKeyViolation[] = "23503";
 
 // Gives a constraint violation (`sqlstate`, as reported by `conn` for the
@@ -362,6 +370,7 @@ class PostgresStore final : public Store {
       Micros last = first_last;
       std::vector<InsertOutcome> outcomes(objects.size(), InsertOutcome::kDuplicate);
       std::unordered_set<std::string> added_keys;
+      int64_t min_pk = 0, max_pk = 0;  // of the rows added
       size_t begin = 0;
       while (begin < objects.size()) {
         size_t end = begin;
@@ -371,12 +380,20 @@ class PostgresStore final : public Store {
           ++end;
         }
         ECRN_TRY(InsertBatch(conn, channel_id, objects.subspan(begin, end - begin), now, last,
-                             added_keys, std::span(outcomes).subspan(begin, end - begin)));
+                             added_keys, std::span(outcomes).subspan(begin, end - begin), min_pk,
+                             max_pk));
         begin = end;
       }
       if (last != first_last) {
         ECRN_TRY(conn.Exec("UPDATE channels SET last_added = $2 WHERE id = $1",
                            PgParams().Int(channel_id).Int(last)));
+      }
+      // Delivered at commit, in commit order, to every server's object feed.
+      if (max_pk != 0) {
+        ECRN_TRY(conn.Exec("SELECT pg_notify($1, $2)",
+                           PgParams()
+                               .Text(kObjectChannel)
+                               .Text(std::to_string(min_pk) + "-" + std::to_string(max_pk))));
       }
       return outcomes;
     });
@@ -431,8 +448,12 @@ class PostgresStore final : public Store {
     }
     if (q.observable_value) {
       params.Text(*q.observable_value);
-      filters.emplace_back("pk", "IN (SELECT object_pk FROM observables WHERE value = " + next() +
-                                     ")");
+      filters.emplace_back("pk",
+                           "IN (SELECT object_pk FROM observables WHERE value = " + next() + ")");
+    }
+    if (q.pk_above) {
+      params.Int(*q.pk_above);
+      filters.emplace_back("pk", "> " + next());
     }
     if (!q.spec_versions.empty()) {
       params.Text(text_array(q.spec_versions));
@@ -696,6 +717,17 @@ class PostgresStore final : public Store {
     return TaxiiStatus{PgText(r, 0, 0), PgInt(r, 0, 1), PgInt(r, 0, 2), PgText(r, 0, 3)};
   }
 
+  Result<std::unique_ptr<ObjectFeed>> OpenObjectFeed() override;
+
+  // Rows with pk in [low, high], in pk order.
+  Result<std::vector<StoredObject>> RowsBetween(int64_t low, int64_t high) {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
+    std::string sql = std::string("SELECT ") + kObjectColumns +
+                      " FROM objects o WHERE o.pk BETWEEN $1 AND $2 ORDER BY o.pk";
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), PgParams().Int(low).Int(high)));
+    return AllRows<StoredObject>(res, ObjectAt);
+  }
+
   Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) override {
     ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     ECRN_TRY(
@@ -746,7 +778,8 @@ class PostgresStore final : public Store {
   static Result<void> InsertBatch(PgConnection& conn, int64_t channel_id,
                                   std::span<const NewObject> batch, Micros now, Micros& last,
                                   std::unordered_set<std::string>& added_keys,
-                                  std::span<InsertOutcome> outcomes) {
+                                  std::span<InsertOutcome> outcomes, int64_t& min_pk,
+                                  int64_t& max_pk) {
     // Versions already stored (the channel lock keeps this answer valid), as
     // 1-based positions in the batch. One probe of the unique index
     // (stix_id, channel_id, modified) per row: the probe is a scalar subquery
@@ -838,6 +871,8 @@ class PostgresStore final : public Store {
       if (offset < 0 || static_cast<uint64_t>(offset) >= pending.size()) continue;
       const size_t index = pending[static_cast<size_t>(offset)];
       const int64_t pk = PgInt(inserted.get(), r, 0);
+      min_pk = min_pk == 0 ? pk : std::min(min_pk, pk);
+      max_pk = std::max(max_pk, pk);
       const NewObject& o = batch[index];
       outcomes[index] = InsertOutcome::kAdded;
       for (const auto& ob : o.observables) {
@@ -870,7 +905,68 @@ class PostgresStore final : public Store {
   }
 
   std::unique_ptr<PgPool> pool_;
+
+  friend class PgObjectFeed;
 };
+
+// LISTENs on a connection of its own; each notification names the pk range
+// of one commit, which is then read. A range may include rows of another
+// commit (pks interleave between concurrent transactions); `seen_` drops
+// those repeats.
+class PgObjectFeed final : public ObjectFeed {
+ public:
+  PgObjectFeed(PostgresStore& store, std::unique_ptr<PgConnection> conn)
+      : store_(store), conn_(std::move(conn)) {}
+
+  Result<std::vector<StoredObject>> Next(std::chrono::milliseconds timeout, size_t limit) override {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::vector<StoredObject> out;
+    for (;;) {
+      while (!pending_.empty() && out.size() < limit) {
+        out.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      if (!out.empty()) return out;
+      ECRN_ASSIGN_OR_RETURN(auto payloads, conn_->TakeNotifications());
+      for (const auto& p : payloads) {
+        int64_t low = 0, high = 0;
+        if (std::sscanf(p.c_str(), "%" SCNd64 "-%" SCNd64, &low, &high) != 2) continue;
+        ECRN_ASSIGN_OR_RETURN(auto rows, store_.RowsBetween(low, high));
+        for (auto& r : rows) {
+          if (!seen_.insert(r.pk).second) continue;
+          seen_order_.push_back(r.pk);
+          pending_.push_back(std::move(r));
+        }
+        while (seen_order_.size() > kRemember) {
+          seen_.erase(seen_order_.front());
+          seen_order_.pop_front();
+        }
+      }
+      if (!pending_.empty()) continue;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return out;
+      pollfd fd{conn_->Socket(), POLLIN, 0};
+      const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+      if (poll(&fd, 1, static_cast<int>(wait.count()) + 1) < 0 && errno != EINTR) {
+        return Error{ErrorCode::kUnavailable, "cannot wait for database notifications", {}};
+      }
+    }
+  }
+
+ private:
+  static constexpr size_t kRemember = 100'000;
+  PostgresStore& store_;
+  std::unique_ptr<PgConnection> conn_;
+  std::deque<StoredObject> pending_;
+  std::unordered_set<int64_t> seen_;
+  std::deque<int64_t> seen_order_;
+};
+
+Result<std::unique_ptr<ObjectFeed>> PostgresStore::OpenObjectFeed() {
+  ECRN_ASSIGN_OR_RETURN(auto conn, pool_->OpenDedicated());
+  ECRN_TRY(conn->ExecScript((std::string("LISTEN ") + kObjectChannel).c_str()));
+  return std::unique_ptr<ObjectFeed>(std::make_unique<PgObjectFeed>(*this, std::move(conn)));
+}
 
 }  // namespace
 

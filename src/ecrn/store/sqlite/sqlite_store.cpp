@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
 #include "ecrn/core/uuid.hpp"
@@ -441,6 +442,10 @@ class SqliteStore final : public Store {
         sql += " AND " + t + ".pk IN (SELECT object_pk FROM observables WHERE value = ?)";
         add_text(*q.observable_value);
       }
+      if (q.pk_above) {
+        sql += " AND " + t + ".pk > ?";
+        add_int(*q.pk_above);
+      }
     };
     add_filters("o");
     if (!q.all_versions) {
@@ -668,6 +673,29 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::unique_ptr<ObjectFeed>> OpenObjectFeed() override;
+
+  // Versions with pk above `after`, in pk order (= commit order: SQLite
+  // serialises writers and gives each new row the next pk).
+  Result<std::vector<StoredObject>> RowsAfterPk(int64_t after, size_t limit) {
+    return WithReader([&](Connection& c) -> Result<std::vector<StoredObject>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(std::string("SELECT ") + kObjectCols +
+                                               " FROM objects o WHERE o.pk > ? "
+                                               "ORDER BY o.pk LIMIT ?"));
+      s->Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+      return All<StoredObject>(*s, ReadObject);
+    });
+  }
+  Result<int64_t> MaxPk() {
+    return WithReader([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT COALESCE(MAX(pk), 0) FROM objects"));
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      int64_t n = row ? s->Int(0) : 0;
+      s->Reset();
+      return n;
+    });
+  }
+
   Result<std::string> ServerSecret(std::string_view name, std::string_view candidate) override {
     return Write([&](Connection& c) -> Result<std::string> {
       ECRN_ASSIGN_OR_RETURN(
@@ -774,6 +802,36 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> readers_;  // idle; guarded by pool_mu_
   int open_readers_ = 0;                              // guarded by pool_mu_
 };
+
+// Polls for rows above the last pk seen.
+class SqliteObjectFeed final : public ObjectFeed {
+ public:
+  SqliteObjectFeed(SqliteStore& store, int64_t last) : store_(store), last_(last) {}
+  Result<std::vector<StoredObject>> Next(std::chrono::milliseconds timeout, size_t limit) override {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      ECRN_ASSIGN_OR_RETURN(auto rows, store_.RowsAfterPk(last_, limit));
+      if (!rows.empty()) {
+        last_ = rows.back().pk;
+        return rows;
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) return rows;
+      std::this_thread::sleep_for(
+          std::min<std::chrono::steady_clock::duration>(kPollEvery, deadline - now));
+    }
+  }
+
+ private:
+  static constexpr std::chrono::milliseconds kPollEvery{100};
+  SqliteStore& store_;
+  int64_t last_;
+};
+
+Result<std::unique_ptr<ObjectFeed>> SqliteStore::OpenObjectFeed() {
+  ECRN_ASSIGN_OR_RETURN(int64_t last, MaxPk());
+  return std::unique_ptr<ObjectFeed>(std::make_unique<SqliteObjectFeed>(*this, last));
+}
 
 }  // namespace
 

@@ -1,0 +1,137 @@
+#include "ecrn/http/stream.hpp"
+
+#include <charconv>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "ecrn/intel/read.hpp"
+#include "ecrn/policy/policy.hpp"
+#include "ecrn/stix/tlp.hpp"
+
+namespace ecrn::http {
+namespace {
+
+namespace json = boost::json;
+
+// Events replayed after a Last-Event-ID at most (older ones are skipped: the
+// client reloads its list instead).
+constexpr size_t kMaxReplay = 1000;
+
+std::string EventText(const store::StoredObject& o, const std::string& channel_name) {
+  json::object data;
+  data["id"] = o.stix_id;
+  data["type"] = o.type;
+  std::string name = intel::NameOf(o);
+  data["name"] = name.empty() ? json::value(nullptr) : json::value(name);
+  data["tlp"] = o.tlp.empty() ? "amber" : o.tlp;
+  data["channel"] = json::object{{"id", o.channel_id}, {"name", channel_name}};
+  data["date_added"] = FormatTimestamp(o.date_added, 6);
+  return "id: " + std::to_string(o.pk) + "\nevent: object\ndata: " + json::serialize(data) + "\n\n";
+}
+
+// One client's stream: events are queued until the server hands over the
+// writer, and replayed rows are not sent twice.
+struct Session {
+  std::mutex mu;
+  std::shared_ptr<StreamWriter> writer;  // guarded by mu
+  std::vector<std::string> queued;       // guarded by mu, before the writer exists
+  std::set<int64_t> replayed;            // guarded by mu: pks sent in the replay
+  bool closed = false;                   // guarded by mu
+
+  bool WasReplayed(int64_t pk) {
+    std::lock_guard lock(mu);
+    return replayed.count(pk) > 0;
+  }
+  void MarkReplayed(int64_t pk) {
+    std::lock_guard lock(mu);
+    replayed.insert(pk);
+  }
+
+  // False once the client is gone.
+  bool Send(std::string text) {
+    std::lock_guard lock(mu);
+    if (closed) return false;
+    if (!writer) {
+      queued.push_back(std::move(text));
+      return queued.size() < 10'000;
+    }
+    if (!writer->Write(std::move(text))) closed = true;
+    return !closed;
+  }
+};
+
+}  // namespace
+
+void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
+                    notify::ObjectEvents& events, std::function<void()> on_sent) {
+  router.Add("GET", "/api/v1/stream", [&store, &auth, &events, on_sent](const RouteContext& ctx) {
+    auto who = auth.Identify(ctx.request);
+    if (!who.ok() || !*who) {
+      Response r = ErrorResponse(who.ok() ? Error{ErrorCode::kUnauthenticated, "log in first", {}}
+                                          : who.error());
+      if (r.status == 401) r.SetHeader("WWW-Authenticate", "Bearer realm=\"ECRN\"");
+      return r;
+    }
+    const policy::Principal principal = (*who)->principal;
+    auto channels = store.ListChannels();
+    if (!channels.ok()) return ErrorResponse(channels.error());
+    auto names = std::make_shared<std::map<int64_t, std::string>>();
+    for (const auto& c : *channels) (*names)[c.id] = c.name;
+
+    auto session = std::make_shared<Session>();
+    // Subscribe before the replay query so nothing committed in between is lost.
+    const int64_t sub =
+        events.Subscribe([session, principal, names, on_sent](
+                             const store::StoredObject& o, const std::vector<int64_t>& recipients) {
+          if (session->WasReplayed(o.pk)) return true;
+          const stix::Tlp tlp = stix::TlpFromName(o.tlp).value_or(stix::Tlp::kAmber);
+          if (!policy::CanRead(principal, {o.channel_id, tlp, recipients})) return true;
+          auto it = names->find(o.channel_id);
+          const bool open = session->Send(EventText(o, it == names->end() ? "" : it->second));
+          if (open && on_sent) on_sent();
+          return open;
+        });
+
+    std::string replay;
+    auto last = ctx.request.Header("Last-Event-ID");
+    int64_t last_id = 0;
+    if (last &&
+        std::from_chars(last->data(), last->data() + last->size(), last_id).ec == std::errc()) {
+      store::ObjectQuery q;
+      q.visible_to = policy::VisibilityFor(principal);
+      q.all_versions = true;
+      q.pk_above = last_id;
+      q.limit = kMaxReplay;
+      auto rows = store.QueryObjects(q);
+      if (rows.ok()) rows = intel::KeepReadable(store, principal, std::move(rows).value());
+      if (!rows.ok()) {
+        events.Unsubscribe(sub);
+        return ErrorResponse(rows.error());
+      }
+      for (const auto& o : *rows) {
+        session->MarkReplayed(o.pk);
+        auto it = names->find(o.channel_id);
+        replay += EventText(o, it == names->end() ? "" : it->second);
+      }
+    }
+
+    Response r = MakeResponse(200, "text/event-stream; charset=utf-8", ": ecrn live\n\n" + replay);
+    r.SetHeader("Cache-Control", "no-store");
+    r.stream = [session, &events, sub](std::shared_ptr<StreamWriter> writer) {
+      std::lock_guard lock(session->mu);
+      session->writer = std::move(writer);
+      for (auto& text : session->queued) {
+        if (!session->writer->Write(std::move(text))) session->closed = true;
+      }
+      session->queued.clear();
+      if (session->closed) events.Unsubscribe(sub);
+    };
+    return r;
+  });
+}
+
+}  // namespace ecrn::http

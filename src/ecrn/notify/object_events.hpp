@@ -1,0 +1,50 @@
+// The live event bus of one server: a thread follows the store's object feed
+// (so versions committed by any server on the database arrive) and hands
+// each new version to every subscriber. Subscribers decide what to pass on
+// (the SSE route applies `policy`). Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ecrn/store/store.hpp"
+
+namespace ecrn::notify {
+
+class ObjectEvents {
+ public:
+  // Called on the bus thread for each new version, with its RED recipients
+  // (empty unless TLP:RED). Return false to unsubscribe. Must not block.
+  using Sink = std::function<bool(const store::StoredObject&, const std::vector<int64_t>&)>;
+  using ErrorLog = std::function<void(const std::string&)>;
+
+  // Starts following `store` (which must outlive this object).
+  ObjectEvents(store::Store& store, ErrorLog log = {});
+  ~ObjectEvents();
+  ObjectEvents(const ObjectEvents&) = delete;
+  ObjectEvents& operator=(const ObjectEvents&) = delete;
+
+  // Returns an id for Unsubscribe.
+  int64_t Subscribe(Sink sink);
+  void Unsubscribe(int64_t id);
+  size_t subscribers() const;
+
+ private:
+  void Run();
+
+  store::Store& store_;
+  ErrorLog log_;
+  mutable std::mutex mu_;
+  std::map<int64_t, Sink> sinks_;  // guarded by mu_
+  int64_t next_id_ = 1;            // guarded by mu_
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace ecrn::notify
