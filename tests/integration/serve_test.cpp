@@ -181,6 +181,14 @@ TEST(ServeTest, HealthzKeepAliveNotFoundAndCleanStopOnSigterm) {
   ASSERT_TRUE(again);
   EXPECT_EQ(again->status, 200);
 
+  // The OpenAPI document of the API, without a login.
+  auto api = conn.Get("/api/v1/openapi.json");
+  ASSERT_TRUE(api);
+  EXPECT_EQ(api->status, 200);
+  EXPECT_EQ(api->headers["content-type"], "application/json");
+  EXPECT_EQ(boost::json::parse(api->body).as_object().at("openapi"), "3.1.0");
+  EXPECT_EQ(api->body, ReadFile(SourceDir() / "src/ecrn/http/openapi.json"));
+
   Connection page(server.port);
   auto home = page.Get("/");
   ASSERT_TRUE(home);

@@ -13,6 +13,7 @@
 
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/uuid.hpp"
+#include "ecrn/http/openapi.hpp"
 #include "ecrn/http/paging.hpp"
 #include "ecrn/intel/publish.hpp"
 #include "ecrn/intel/read.hpp"
@@ -655,6 +656,7 @@ void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clo
                    std::string paging_secret, LogSink log) {
   auto rest =
       std::make_shared<Rest>(Rest{store, auth, clock, std::move(paging_secret), std::move(log)});
+  AddOpenApiRoute(router);
   router.Add("POST", "/api/v1/session",
              [rest](const RouteContext& ctx) { return Login(*rest, ctx); });
   router.Add("GET", "/api/v1/session",

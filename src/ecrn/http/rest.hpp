@@ -14,7 +14,8 @@
 
 namespace ecrn::http {
 
-// Adds the /api/v1 routes. `store`, `auth` and `clock` must outlive the
+// Adds the /api/v1 routes, including GET /api/v1/openapi.json (openapi.hpp),
+// which describes them all. `store`, `auth` and `clock` must outlive the
 // router; `paging_secret` signs search cursors (see paging.hpp).
 void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clock& clock,
                    std::string paging_secret, LogSink log = {});

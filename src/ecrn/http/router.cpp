@@ -106,6 +106,13 @@ void Router::Add(std::string_view method, std::string_view path_template, Handle
   routes_.push_back(std::move(route));
 }
 
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.emplace_back(route.method, route.path_template);
+  return out;
+}
+
 void Router::SetFallback(Handler handler) { fallback_ = std::move(handler); }
 
 bool Router::MatchPath(const Route& route, const std::vector<std::string>& segments,

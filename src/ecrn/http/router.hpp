@@ -97,6 +97,11 @@ class Router {
   // The body limit and matched template for `method` and `target`.
   RouteInfo Lookup(std::string_view method, std::string_view target) const;
 
+  // Every route as (method, path template exactly as given to Add, e.g.
+  // {"GET", "/api/v1/objects/{stix_id}"}), in the order added. HEAD is not
+  // listed (GET routes answer it); the fallback is not a route. A copy.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
+
  private:
   struct Segment {
     std::string text;

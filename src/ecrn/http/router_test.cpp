@@ -189,6 +189,20 @@ TEST(RouterTest, FirstRouteForMethodWinsAndAllowListsAll) {
   EXPECT_EQ(router.BodyLimit("POST", "/other"), kDefaultMaxBody);
 }
 
+TEST(RouterTest, RoutesListsMethodAndTemplateAsAddedInOrder) {
+  Router router;
+  EXPECT_TRUE(router.Routes().empty());
+  auto ok = [](const RouteContext&) { return MakeResponse(200, "text/plain", "ok"); };
+  router.Add("GET", "/taxii2/", ok);
+  router.Add("PUT", "/api/v1/channels/{id}/members/{org_id}", ok);
+  router.Add("GET", "/", ok);
+  router.SetFallback(ok);  // not a route
+  using Route = std::pair<std::string, std::string>;
+  EXPECT_EQ(router.Routes(), (std::vector<Route>{{"GET", "/taxii2/"},
+                                                 {"PUT", "/api/v1/channels/{id}/members/{org_id}"},
+                                                 {"GET", "/"}}));
+}
+
 TEST(RouterTest, ThrowingHandlerIs500WithoutInternalText) {
   std::string logged;
   Router router([&](LogLevel, const std::string& m) { logged = m; });
