@@ -15,7 +15,7 @@ std::string_view NormalMethod(std::string_view method) {
   return "other";
 }
 
-bool ValidMetricName(std::string_view name) {
+[[maybe_unused]] bool ValidMetricName(std::string_view name) {
   if (name.empty()) return false;
   for (size_t i = 0; i < name.size(); ++i) {
     char c = name[i];
