@@ -4,13 +4,12 @@
 // included, changes the hash.
 #include "ecrn/core/audit_chain.hpp"
 
-#include <openssl/evp.h>
-
 #include <functional>
 #include <set>
 #include <string>
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 namespace ecrn {
 namespace {
@@ -61,10 +60,10 @@ std::string HexSha256ViaEvp(const std::string& data) {
 }
 
 TEST(AuditChain, KnownAnswer) {
-  const std::string reference =
-      "ECRN-AUDIT-1" + Int(7) + Int(1'700'000'000'000'000) + Int(42) + "n" + Text("ana") +
-      Text("127.0.0.1") + Text("login.success") + Text("user:42") + Int(3) + Text("success") +
-      Text(R"({"mfa":true})") + Text(std::string(64, '0'));
+  const std::string reference = "ECRN-AUDIT-1" + Int(7) + Int(1'700'000'000'000'000) + Int(42) +
+                                "n" + Text("ana") + Text("127.0.0.1") + Text("login.success") +
+                                Text("user:42") + Int(3) + Text("success") +
+                                Text(R"({"mfa":true})") + Text(std::string(64, '0'));
   EXPECT_EQ(AuditCanonicalEncoding(Sample()), reference);
   EXPECT_EQ(AuditEntryHash(Sample()), HexSha256ViaEvp(reference));
   // Computed outside the project (Python hashlib over the same layout).
@@ -126,8 +125,13 @@ TEST(AuditChain, TextValidity) {
   EXPECT_FALSE(AuditTextIsValid("\xf4\x90\x80\x80"));  // beyond U+10FFFF
   EXPECT_FALSE(AuditTextIsValid("\xe2\x82"));          // truncated
   EXPECT_EQ(AuditSafeText("ok"), "ok");
-  EXPECT_EQ(AuditSafeText("a\xff" "b"), "a\xef\xbf\xbd" "b");
-  EXPECT_EQ(AuditSafeText(std::string("a\0b", 3)), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(AuditSafeText("a\xff"
+                          "b"),
+            "a\xef\xbf\xbd"
+            "b");
+  EXPECT_EQ(AuditSafeText(std::string("a\0b", 3)),
+            "a\xef\xbf\xbd"
+            "b");
   EXPECT_TRUE(AuditTextIsValid(AuditSafeText("\xe2\x82\xc0\xaf\xed\xa0\x80")));
 }
 

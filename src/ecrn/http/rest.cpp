@@ -332,7 +332,8 @@ Result<Response> SearchObjects(Rest& rest, const Caller& c, const RouteContext& 
     json::object o;
     o["id"] = r.stix_id;
     o["type"] = r.type;
-    o["name"] = NullableString(intel::NameOf(r));
+    const intel::Texts texts = intel::TextsOf(r);
+    o["name"] = NullableString(texts.name);
     o["tlp"] = r.tlp.empty() ? "amber" : r.tlp;
     auto ch = channels.find(r.channel_id);
     o["channel"] =
@@ -340,7 +341,7 @@ Result<Response> SearchObjects(Rest& rest, const Caller& c, const RouteContext& 
     o["created_by"] = NullableString(r.created_by);
     o["modified"] = r.modified_text.empty() ? json::value(nullptr) : json::value(r.modified_text);
     o["date_added"] = FormatTimestamp(r.date_added, 6);
-    o["description"] = NullableString(Truncated(intel::DescriptionOf(r), 300));
+    o["description"] = NullableString(Truncated(texts.description, 300));
     items.push_back(std::move(o));
   }
   json::object body;

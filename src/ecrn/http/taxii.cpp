@@ -52,6 +52,24 @@ Response TaxiiJson(int status, std::string body) {
   return MakeResponse(status, kTaxiiType, std::move(body));
 }
 
+constexpr std::string_view kTaxiiBase = "application/taxii+json";
+
+// A media type (or range) with spaces removed, lower case.
+std::string CompactLower(std::string_view text) {
+  std::string m;
+  for (char c : text) {
+    if (c != ' ' && c != '\t') m += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return m;
+}
+
+// The parameters after "application/taxii+json" in a compacted media type,
+// or nullopt when it is another type.
+std::optional<std::string_view> TaxiiParams(std::string_view m) {
+  if (m.rfind(kTaxiiBase, 0) != 0) return std::nullopt;
+  return m.substr(kTaxiiBase.size());
+}
+
 // True when the Accept header admits the TAXII 2.1 media type (or is absent).
 bool AcceptsTaxii(const Request& request) {
   auto accept = request.Header("Accept");
@@ -59,23 +77,14 @@ bool AcceptsTaxii(const Request& request) {
   std::string_view rest = *accept;
   while (!rest.empty()) {
     size_t comma = rest.find(',');
-    std::string_view item = rest.substr(0, comma);
+    const std::string m = CompactLower(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    // Media range and parameters, spaces removed, lower case.
-    std::string m;
-    for (char c : item) {
-      if (c != ' ' && c != '\t')
-        m += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
     if (m.rfind("*/*", 0) == 0 || m.rfind("application/*", 0) == 0) return true;
-    if (m.rfind("application/taxii+json", 0) == 0) {
-      std::string_view params =
-          std::string_view(m).substr(std::string_view("application/taxii+json").size());
-      // No version, or version 2.1 (q values and other parameters allowed).
-      if (params.find("version=") == std::string_view::npos ||
-          params.find("version=2.1") != std::string_view::npos) {
-        return true;
-      }
+    // No version, or version 2.1 (q values and other parameters allowed).
+    auto params = TaxiiParams(m);
+    if (params && (params->find("version=") == std::string_view::npos ||
+                   params->find("version=2.1") != std::string_view::npos)) {
+      return true;
     }
   }
   return false;
@@ -84,14 +93,9 @@ bool AcceptsTaxii(const Request& request) {
 bool IsTaxiiContentType(const Request& request) {
   auto ct = request.Header("Content-Type");
   if (!ct) return false;
-  std::string m;
-  for (char c : *ct) {
-    if (c != ' ' && c != '\t') m += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  if (m.rfind("application/taxii+json", 0) != 0) return false;
-  std::string_view params =
-      std::string_view(m).substr(std::string_view("application/taxii+json").size());
-  return params.empty() || params.find("version=2.1") != std::string_view::npos;
+  const std::string m = CompactLower(*ct);
+  auto params = TaxiiParams(m);
+  return params && (params->empty() || params->find("version=2.1") != std::string_view::npos);
 }
 
 std::vector<std::string> SplitCommas(std::string_view s) {

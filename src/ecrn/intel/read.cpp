@@ -70,7 +70,18 @@ Result<std::vector<std::string>> IdsNaming(store::Store& store, std::string_view
 }  // namespace
 
 std::string NameOf(const store::StoredObject& o) { return Field(o, "name"); }
-std::string DescriptionOf(const store::StoredObject& o) { return Field(o, "description"); }
+Texts TextsOf(const store::StoredObject& o) {
+  Texts t;
+  auto obj = ParseObject(o);
+  if (!obj) return t;
+  auto text = [&](std::string_view key) {
+    const auto* v = obj->if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  t.name = text("name");
+  t.description = text("description");
+  return t;
+}
 
 Result<std::vector<store::StoredObject>> KeepReadable(
     store::Store& store, const policy::Principal& p, std::vector<store::StoredObject> rows,

@@ -61,8 +61,13 @@ struct ObjectDetail {
 Result<ObjectDetail> Describe(store::Store& store, const policy::Principal& p,
                               const std::string& stix_id);
 
-// The "name" of a stored object's JSON ("" when absent); `description` too.
+// The "name" of a stored object's JSON ("" when absent).
 std::string NameOf(const store::StoredObject& o);
-std::string DescriptionOf(const store::StoredObject& o);
+// Its "name" and "description" ("" when absent), from one parse.
+struct Texts {
+  std::string name;
+  std::string description;
+};
+Texts TextsOf(const store::StoredObject& o);
 
 }  // namespace ecrn::intel

@@ -54,7 +54,13 @@ void ObjectEvents::Run() {
       if (row.tlp == "red") {
         auto r = store_.RedRecipients(row.pk);
         // Without its recipients a RED version goes to no one.
-        if (!r.ok()) continue;
+        if (!r.ok()) {
+          if (log_) {
+            log_("live events: RED version " + std::to_string(row.pk) +
+                 " not sent, its recipients could not be read: " + r.error().ToString());
+          }
+          continue;
+        }
         recipients = std::move(r).value();
       }
       std::map<int64_t, Sink> sinks;
