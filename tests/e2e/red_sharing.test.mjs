@@ -267,7 +267,8 @@ test('the sender then shares a TLP:GREEN indicator using only the keyboard', asy
   const { page } = people[kSender];
   await page.goto(`${base}/submit`);
   await page.getByRole('heading', { level: 1, name: 'Submit intelligence' }).waitFor();
-  // The heading has the focus; everything from here on is keys.
+  // The page puts the focus on its heading; everything from here on is keys.
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Submit intelligence');
   await tabTo(page, '#submit-tlp');
   await page.keyboard.press('Home'); // TLP:CLEAR
   await page.keyboard.press('ArrowDown'); // TLP:GREEN
