@@ -511,11 +511,13 @@ class SqliteStore final : public Store {
       if (q.observables) {
         // The first observable is in the row, the others in observables;
         // each (kind, value) pair is an index probe.
-        std::string in_row = "0", in_table = "0";
+        // (A constant first term would keep SQLite from using the indexes.)
+        std::string in_row, in_table;
         for (size_t i = 0; i < q.observables->size(); ++i) {
-          in_row += " OR (obs_kind = ? AND obs_value = ?)";
-          in_table += " OR (kind = ? AND value = ?)";
+          in_row += std::string(i ? " OR " : "") + "(obs_kind = ? AND obs_value = ?)";
+          in_table += std::string(i ? " OR " : "") + "(kind = ? AND value = ?)";
         }
+        if (q.observables->empty()) in_row = in_table = "0";
         sql += " AND " + t + ".pk IN (SELECT pk FROM objects WHERE " + in_row +
                " UNION ALL SELECT object_pk FROM observables WHERE " + in_table + ")";
         for (int pass = 0; pass < 2; ++pass) {
