@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -51,6 +52,13 @@ struct Session {
     replayed.insert(pk);
   }
 
+  // Closes the stream (the client sees it end).
+  void End() {
+    std::lock_guard lock(mu);
+    closed = true;
+    if (writer) writer->Close();
+  }
+
   // False once the client is gone.
   bool Send(std::string text) {
     std::lock_guard lock(mu);
@@ -83,13 +91,26 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
     for (const auto& c : *channels) (*names)[c.id] = c.name;
 
     auto session = std::make_shared<Session>();
+    // Who to name in the audit entries of RED deliveries.
+    Request origin;
+    origin.remote_address = ctx.request.remote_address;
+    origin.request_id = ctx.request.request_id;
     // Subscribe before the replay query so nothing committed in between is lost.
     const int64_t sub =
-        events.Subscribe([session, principal, names, on_sent](
+        events.Subscribe([session, principal, names, on_sent, &auth, origin](
                              const store::StoredObject& o, const std::vector<int64_t>& recipients) {
           if (session->WasReplayed(o.pk)) return true;
           const stix::Tlp tlp = stix::TlpFromName(o.tlp).value_or(stix::Tlp::kAmber);
           if (!policy::CanRead(principal, {o.channel_id, tlp, recipients})) return true;
+          // A RED version is delivered only once its read is recorded; when
+          // that fails the stream ends, and the client's reconnect (with
+          // Last-Event-ID) replays it.
+          if (!auth.Audit()
+                   .RecordRedReads(origin, principal, std::span(&o, 1), "stream", o.stix_id)
+                   .ok()) {
+            session->End();
+            return false;
+          }
           auto it = names->find(o.channel_id);
           const bool open = session->Send(EventText(o, it == names->end() ? "" : it->second));
           if (open && on_sent) on_sent();
@@ -112,6 +133,12 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
         events.Unsubscribe(sub);
         return ErrorResponse(rows.error());
       }
+      if (auto recorded =
+              auth.Audit().RecordRedReads(ctx.request, principal, *rows, "stream", "stream");
+          !recorded.ok()) {
+        events.Unsubscribe(sub);
+        return ErrorResponse(recorded.error());
+      }
       for (const auto& o : *rows) {
         session->MarkReplayed(o.pk);
         auto it = names->find(o.channel_id);
@@ -128,7 +155,10 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
         if (!session->writer->Write(std::move(text))) session->closed = true;
       }
       session->queued.clear();
-      if (session->closed) events.Unsubscribe(sub);
+      if (session->closed) {
+        session->writer->Close();
+        events.Unsubscribe(sub);
+      }
     };
     return r;
   });
