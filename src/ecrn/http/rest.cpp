@@ -212,6 +212,16 @@ std::string Truncated(std::string s, size_t max) {
   return s + "…";
 }
 
+// A `limit` query value: a positive integer, lowered to `max`.
+Result<size_t> PageLimit(std::string_view value, size_t max) {
+  int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || ptr != value.data() + value.size() || n < 1) {
+    return Error::Invalid("limit must be a positive integer");
+  }
+  return std::min(static_cast<size_t>(n), max);
+}
+
 // Runs `body` for a logged-in caller, turning errors into JSON responses.
 template <typename F>
 Handler Authed(std::shared_ptr<Rest> rest, F body) {
@@ -294,12 +304,7 @@ Result<Response> SearchObjects(Rest& rest, const Caller& c, const RouteContext& 
       continue;
     }
     if (key == "limit") {
-      int64_t n = 0;
-      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || ptr != value.data() + value.size() || n < 1) {
-        return Error::Invalid("limit must be a positive integer");
-      }
-      limit = static_cast<size_t>(std::min<int64_t>(n, 1000));
+      ECRN_ASSIGN_OR_RETURN(limit, PageLimit(value, 1000));
       continue;
     }
     if (value.empty()) continue;
@@ -767,12 +772,7 @@ Result<Response> ListAuditEntries(Rest& rest, const Caller& c, const RouteContex
       continue;
     }
     if (key == "limit") {
-      int64_t n = 0;
-      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || ptr != value.data() + value.size() || n < 1) {
-        return Error::Invalid("limit must be a positive integer");
-      }
-      limit = static_cast<size_t>(std::min<int64_t>(n, kMaxAuditPage));
+      ECRN_ASSIGN_OR_RETURN(limit, PageLimit(value, kMaxAuditPage));
       continue;
     }
     if (value.empty()) continue;
