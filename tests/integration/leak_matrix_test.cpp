@@ -5,15 +5,20 @@
 // this file from the sharing rules of DESIGN.md — independently of
 // `policy` — and every cell is asserted on every read path of the hub:
 // TAXII objects, manifest, versions and get-by-id; REST search, detail,
-// correlations, sighting counts and export. A RED object's id must appear in
+// correlations, sighting counts and export; the live stream (replayed from
+// Last-Event-ID and delivered live); and the audit log, which records the
+// matrix's own submissions and RED reads. A RED object's id must appear in
 // no response at all to a non-recipient.
 //
 // The hub runs in process (the same Router `ecrn serve` runs, over a real
 // SQLite store), so the ~3,000 requests take seconds; the HTTP layer itself
 // is covered by taxii_test.cpp.
+#include <chrono>
 #include <map>
+#include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -25,7 +30,9 @@
 #include "ecrn/http/auth.hpp"
 #include "ecrn/http/rest.hpp"
 #include "ecrn/http/router.hpp"
+#include "ecrn/http/stream.hpp"
 #include "ecrn/http/taxii.hpp"
+#include "ecrn/notify/object_events.hpp"
 #include "ecrn/store/store.hpp"
 #include "testing/testing.hpp"
 
@@ -144,6 +151,7 @@ class LeakMatrix : public ::testing::Test {
         {Id(3), "leak-amber", "shared", "amber"},
         {Id(4), "leak-amber-strict", "shared", "amber+strict"},
         {Id(5), "leak-red", "shared", "red", {"cert-viewer"}},
+        {Id(12), "leak-red-admin", "shared", "red", {"cert-org-admin"}},
         {Id(6), "leak-unmarked", "shared", ""},
         {Id(7), "leak-red-default", "redroom", ""},
         {Id(8), "leak-cert", "cert-only", "green", {}, "cert-analyst"},
@@ -388,6 +396,214 @@ TEST_F(LeakMatrix, EveryUserEveryObjectEveryReadPath) {
   EXPECT_EQ(cells, static_cast<int>(users_.size() * objects_.size()));
   EXPECT_GT(visible_cells, 40);
   EXPECT_GT(cells - visible_cells, 100);
+}
+
+// A stream writer that keeps what it is given (the server's part in-process).
+class CollectingWriter : public http::StreamWriter {
+ public:
+  bool Write(std::string chunk) override {
+    std::lock_guard lock(mu_);
+    text_ += chunk;
+    return open_;
+  }
+  void Close() override {
+    std::lock_guard lock(mu_);
+    open_ = false;
+  }
+  bool IsOpen() const override {
+    std::lock_guard lock(mu_);
+    return open_;
+  }
+  std::string Text() const {
+    std::lock_guard lock(mu_);
+    return text_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::string text_;
+  bool open_ = true;
+};
+
+// The ids of the "object" events in SSE text.
+std::set<std::string> StreamIds(const std::string& text) {
+  std::set<std::string> out;
+  size_t pos = 0;
+  while ((pos = text.find("\ndata: ", pos)) != std::string::npos) {
+    pos += 7;
+    const size_t end = text.find('\n', pos);
+    boost::system::error_code ec;
+    auto v = json::parse(text.substr(pos, end - pos), ec);
+    if (!ec && v.is_object() && v.as_object().contains("id")) {
+      out.emplace(v.as_object().at("id").as_string());
+    }
+  }
+  return out;
+}
+
+TEST_F(LeakMatrix, LiveStreamReplayAndDeliveryFollowThePolicy) {
+  notify::ObjectEvents events(*store_);
+  http::AddStreamRoute(router_, *store_, *auth_, events);
+
+  // Replay from the beginning (Last-Event-ID 0): what was shared before.
+  std::map<std::string, std::shared_ptr<CollectingWriter>> live;
+  for (const auto& u : users_) {
+    http::Request r;
+    r.method = "GET";
+    r.target = "/api/v1/stream";
+    r.headers.emplace_back("Authorization", "Bearer " + u.key);
+    r.headers.emplace_back("Last-Event-ID", "0");
+    http::Response resp = router_.Handle(r);
+    ASSERT_EQ(resp.status, 200) << u.name << " " << resp.body;
+    ASSERT_TRUE(resp.stream) << u.name;
+    std::set<std::string> expected;
+    for (const auto& o : objects_) {
+      if (Expected(u, o)) expected.insert(o.id);
+      if (!Expected(u, o)) {
+        EXPECT_EQ(resp.body.find(o.id), std::string::npos) << u.name << " replay: " << o.id;
+      }
+    }
+    EXPECT_EQ(StreamIds(resp.body), expected) << u.name << " replay";
+    auto writer = std::make_shared<CollectingWriter>();
+    resp.stream(writer);
+    live[u.name] = writer;
+  }
+
+  // Live. The bus starts following the database on its own thread: CLEAR
+  // warm-up objects until the network admin receives one show it does.
+  const auto& admin = live.at("hub-network-admin");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto wait_for = [&](const std::string& id, std::chrono::milliseconds at_most) {
+    const auto until = std::min(deadline, std::chrono::steady_clock::now() + at_most);
+    while (admin->Text().find(id) == std::string::npos &&
+           std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return admin->Text().find(id) != std::string::npos;
+  };
+  std::set<std::string> warm_up;
+  for (int i = 0; std::chrono::steady_clock::now() < deadline; ++i) {
+    const Shared w{"indicator--" + Uuid(200 + i), "leak-warm-up", "shared", "clear"};
+    warm_up.insert(w.id);
+    Publish(w);
+    if (wait_for(w.id, std::chrono::seconds(2))) break;
+  }
+  // Then the same sharing again under new ids, and a CLEAR sentinel. The bus
+  // hands each version to every subscriber in turn, so once the admin has
+  // the sentinel everyone has been handed everything before it.
+  std::vector<Shared> again;
+  for (auto o : objects_) {
+    o.id.replace(o.id.find("-1111-"), 6, "-2222-");
+    again.push_back(o);
+    Publish(o);
+  }
+  const Shared sentinel{"indicator--" + Uuid(99), "leak-sentinel", "shared", "clear"};
+  Publish(sentinel);
+  ASSERT_TRUE(wait_for(sentinel.id, std::chrono::seconds(60))) << "the sentinel never arrived";
+  int delivered = 0;
+  for (const auto& u : users_) {
+    const std::string text = live.at(u.name)->Text();
+    std::set<std::string> expected;
+    for (const auto& o : again) {
+      if (Expected(u, o)) expected.insert(o.id);
+      if (!Expected(u, o)) {
+        EXPECT_EQ(text.find(o.id), std::string::npos) << u.name << " live: " << o.id;
+      }
+    }
+    if (Expected(u, sentinel)) expected.insert(sentinel.id);
+    std::set<std::string> got = StreamIds(text);
+    for (const auto& w : warm_up) {
+      if (!Expected(u, sentinel)) {
+        EXPECT_FALSE(got.count(w)) << u.name << " cannot read the warm-up's channel";
+      }
+      got.erase(w);
+    }
+    EXPECT_EQ(got, expected) << u.name << " live";
+    delivered += static_cast<int>(expected.size());
+  }
+  EXPECT_GT(delivered, 40);
+}
+
+TEST_F(LeakMatrix, AuditLogShowsEachUserOnlyWhatTheirRoleMayRead) {
+  // Reads that the log records (RED reads by their recipients), by everyone.
+  for (const auto& u : users_) {
+    for (const auto& c : channels_) {
+      Call(u, "GET", "/taxii2/ecrn/collections/" + c.uuid + "/objects/");
+    }
+    for (const auto& o : objects_) Call(u, "GET", "/api/v1/objects/" + o.id);
+  }
+  // The rules, written out here: network admins read everything; org admins
+  // the entries whose actor or subject organisation is theirs, unless the
+  // entry names a RED object (anywhere in it) that they may not read; no one
+  // else reads the log.
+  auto may_see = [&](const User& u, const AuditEntry& e) {
+    if (u.role == "network-admin") return true;
+    if (u.role != "org-admin") return false;
+    const int64_t org = OrgNamed(u.org).id;
+    if (e.actor_org_id != org && e.subject_org_id != org) return false;
+    for (const auto& o : objects_) {
+      const std::string level = o.tlp.empty() ? ChannelNamed(o.channel).default_tlp : o.tlp;
+      const bool named =
+          e.target.find(o.id) != std::string::npos || e.detail.find(o.id) != std::string::npos;
+      if (named && level == "red" && !Expected(u, o)) return false;
+    }
+    return true;
+  };
+  int shown = 0, hidden = 0;
+  for (const auto& u : users_) {
+    SCOPED_TRACE(u.name);
+    // Entries up to here are what the answer must match (the request itself
+    // may add this user's key use).
+    const auto stored = store_->ListAudit({}).value();
+    ASSERT_FALSE(stored.empty());
+    const int64_t bound = stored.back().seq;
+    std::string target = "/api/v1/audit?limit=50";
+    std::vector<int64_t> got;
+    std::string text;
+    int status = 0;
+    for (int page = 0; page < 10'000; ++page) {
+      auto r = Call(u, "GET", target);
+      status = r.status;
+      if (r.status != 200) break;
+      text += r.body;
+      auto v = Parse(r).as_object();
+      for (const auto& e : v.at("items").as_array()) {
+        const int64_t seq = e.as_object().at("seq").as_int64();
+        if (seq <= bound) got.push_back(seq);
+      }
+      if (v.at("next_cursor").is_null()) break;
+      target = "/api/v1/audit?limit=50&cursor=" + std::string(v.at("next_cursor").as_string());
+    }
+    std::vector<int64_t> want;
+    for (const auto& e : stored) {
+      if (may_see(u, e)) {
+        want.push_back(e.seq);
+        ++shown;
+      } else {
+        ++hidden;
+      }
+    }
+    if (u.role != "network-admin" && u.role != "org-admin") {
+      EXPECT_EQ(status, 403);
+      continue;
+    }
+    EXPECT_EQ(status, 200);
+    EXPECT_EQ(got, want);
+    if (u.role == "network-admin") continue;  // reads every entry, RED ids included
+    for (const auto& o : objects_) {
+      const std::string level = o.tlp.empty() ? ChannelNamed(o.channel).default_tlp : o.tlp;
+      if (level == "red" && !Expected(u, o)) {
+        EXPECT_EQ(text.find(o.id), std::string::npos) << o.id;
+      }
+    }
+  }
+  // Not vacuous: RED reads were recorded, and entries were both shown and
+  // withheld.
+  store::AuditQuery q;
+  q.action = "red.read";
+  EXPECT_GE(store_->ListAudit(q).value().size(), 4u);
+  EXPECT_GT(shown, 20);
+  EXPECT_GT(hidden, 100);
 }
 
 }  // namespace

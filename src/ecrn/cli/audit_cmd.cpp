@@ -2,42 +2,14 @@
 // `ecrn audit list` (entries as JSON lines, for operators).
 #include <iostream>
 
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
 
+#include "ecrn/audit/record.hpp"
 #include "ecrn/audit/verify.hpp"
 #include "ecrn/cli/command.hpp"
 #include "ecrn/core/time.hpp"
 
 namespace ecrn::cli {
-namespace {
-
-boost::json::value OptionalId(const std::optional<int64_t>& id) {
-  return id ? boost::json::value(*id) : boost::json::value(nullptr);
-}
-
-std::string EntryJson(const AuditEntry& e) {
-  boost::json::error_code ec;
-  boost::json::value detail = boost::json::parse(e.detail, ec);
-  if (ec) detail = e.detail;  // shown as text when it is not JSON (tampered)
-  boost::json::object o{{"seq", e.seq},
-                        {"time", FormatTimestamp(e.time, 6)},
-                        {"actor_user_id", OptionalId(e.actor_user_id)},
-                        {"actor_org_id", OptionalId(e.actor_org_id)},
-                        {"actor", e.actor_label},
-                        {"remote_addr", e.remote_addr},
-                        {"action", e.action},
-                        {"target", e.target},
-                        {"subject_org_id", OptionalId(e.subject_org_id)},
-                        {"outcome", e.outcome},
-                        {"detail", std::move(detail)},
-                        {"prev_hash", e.prev_hash},
-                        {"hash", e.hash}};
-  return boost::json::serialize(o);
-}
-
-}  // namespace
 
 void AddAuditCommands(CLI::App& app, Context& ctx) {
   auto* audit = app.add_subcommand("audit", "The hash-chained audit log");
@@ -86,7 +58,8 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
         if (!a->action.empty()) q.action = a->action;
         auto entries = s.ListAudit(q);
         if (!entries) return Fail(entries.error(), kExitUsage);
-        for (const auto& e : *entries) std::cout << EntryJson(e) << "\n";
+        for (const auto& e : *entries)
+          std::cout << boost::json::serialize(audit::EntryJson(e)) << "\n";
         std::cout << std::flush;
         return std::cout ? kExitOk : Fail("cannot write to standard output");
       },

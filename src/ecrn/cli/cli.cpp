@@ -5,11 +5,11 @@
 #include <filesystem>
 #include <iostream>
 
-#include <boost/json/serialize.hpp>
 #include <pwd.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "ecrn/audit/record.hpp"
 #include "ecrn/cli/command.hpp"
 #include "ecrn/core/audit_chain.hpp"
 #include "ecrn/core/time.hpp"
@@ -62,15 +62,14 @@ std::string CliActor() {
 
 int RecordCli(store::Store& store, std::string_view action, std::string_view target,
               std::optional<int64_t> subject_org_id, const boost::json::object& detail) {
-  AuditRecord r;
-  r.time = SystemClock().Now();
-  r.actor_label = CliActor();
-  r.action = std::string(action);
-  r.target = AuditSafeText(target);
-  r.subject_org_id = subject_org_id;
-  r.outcome = "success";
-  r.detail = AuditSafeText(boost::json::serialize(detail));  // JSON stays valid
-  auto appended = store.AppendAudit(r);
+  audit::Actor actor;
+  actor.label = CliActor();
+  audit::Event event;
+  event.action = std::string(action);
+  event.target = std::string(target);
+  event.subject_org_id = subject_org_id;
+  event.detail = detail;
+  auto appended = audit::Record(store, SystemClock().Now(), actor, event);
   if (!appended) {
     return Fail("the change was made but could not be recorded in the audit log: " +
                 appended.error().message);

@@ -122,7 +122,8 @@ Authenticator::Authenticator(store::Store& store, Clock& clock, AuthOptions opti
       options_(options),
       per_account_(options.max_failures_per_account, options.failure_window),
       per_address_(options.max_failures_per_address, options.failure_window),
-      cache_salt_(RandomToken(32)) {}
+      cache_salt_(RandomToken(32)),
+      audit_(store, clock) {}
 
 Error Authenticator::Limited(Micros retry_after) const {
   const Micros seconds = std::max<Micros>(1, (retry_after + kSecond - 1) / kSecond);
@@ -195,7 +196,8 @@ Result<void> Authenticator::CheckTotp(const store::User& user, std::string_view 
 }
 
 Result<Caller> Authenticator::FromApiKey(std::string_view key,
-                                         std::optional<std::string_view> username) {
+                                         std::optional<std::string_view> username,
+                                         const Request& request) {
   const std::string prefix = ApiKeyPrefix(key);
   if (prefix.empty()) return Unauthenticated("invalid API key", "bad-credentials");
   ECRN_ASSIGN_OR_RETURN(auto rows, store_.FindApiKeysByPrefix(prefix));
@@ -203,18 +205,28 @@ Result<Caller> Authenticator::FromApiKey(std::string_view key,
   const Micros now = clock_.Now();
   for (const auto& row : rows) {
     if (!ConstantTimeEquals(row.key_hash, hash)) continue;
-    if (row.revoked) return Unauthenticated("the API key was revoked", "bad-credentials");
-    if (row.expires && *row.expires <= now) {
-      return Unauthenticated("the API key has expired", "bad-credentials");
-    }
     auto user = store_.FindUser(std::to_string(row.user_id));
-    if (!user.ok() || user->disabled || (username && *username != user->username)) {
-      return Unauthenticated("invalid API key", "bad-credentials");
+    if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.error();
+    // A known key refused: recorded (once per key and reason per window).
+    auto refuse = [&](std::string message, std::string_view reason) -> Result<Caller> {
+      if (user.ok()) {
+        ECRN_TRY(audit_.RecordKeyUse(request, *user, row.id, reason));
+      }
+      return Unauthenticated(std::move(message), "bad-credentials");
+    };
+    if (row.revoked) return refuse("the API key was revoked", "apikey-revoked");
+    if (row.expires && *row.expires <= now) {
+      return refuse("the API key has expired", "apikey-expired");
+    }
+    if (!user.ok() || user->disabled) return refuse("invalid API key", "user-disabled");
+    if (username && *username != user->username) {
+      return refuse("invalid API key", "username-mismatch");
     }
     Caller c;
     ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(*user, row.read_only));
     c.method = AuthMethod::kApiKey;
     c.api_key_id = row.id;
+    ECRN_TRY(audit_.RecordKeyUse(request, *user, row.id));
     return c;
   }
   return Unauthenticated("invalid API key", "bad-credentials");
@@ -252,18 +264,36 @@ Result<Caller> Authenticator::FromBasic(std::string_view username, std::string_v
       return c;
     }
   }
-  ECRN_ASSIGN_OR_RETURN(auto checked, CheckPassword(username, password, request));
-  if (auto e = refuse_second_factor(checked)) return *e;
-  per_account_.Reset("account:" + checked.username);
+  auto checked = CheckPassword(username, password, request);
+  if (!checked.ok()) {
+    ECRN_TRY(RecordLoginFailure(request, username, checked.error(), "basic"));
+    return checked.error();
+  }
+  if (auto e = refuse_second_factor(*checked)) {
+    ECRN_TRY(RecordLoginFailure(request, username, *e, "basic"));
+    return *e;
+  }
+  per_account_.Reset("account:" + checked->username);
   {
     std::lock_guard lock(cache_mu_);
     if (basic_cache_.size() > 10'000) basic_cache_.clear();
-    basic_cache_[Sha256Hex(cache_salt_ + '\0' + checked.password_hash + '\0' +
-                           std::string(password))] = {checked.id, now + options_.basic_cache_ttl};
+    basic_cache_[Sha256Hex(cache_salt_ + '\0' + checked->password_hash + '\0' +
+                           std::string(password))] = {checked->id, now + options_.basic_cache_ttl};
   }
   Caller c;
-  ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(checked, false));
+  ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(*checked, false));
   c.method = AuthMethod::kBasic;
+  audit::Event e;
+  e.action = "login.success";
+  e.target = "user:" + std::to_string(checked->id);
+  e.subject_org_id = checked->org_id;
+  e.detail["via"] = "basic";
+  if (auto recorded = audit_.Record(request, &c.principal, std::move(e)); !recorded.ok()) {
+    // Forget the verification, so the next request checks (and records) again.
+    std::lock_guard lock(cache_mu_);
+    basic_cache_.clear();
+    return recorded.error();
+  }
   return c;
 }
 
@@ -312,7 +342,7 @@ Result<std::optional<Caller>> Authenticator::Identify(const Request& request) {
   std::string_view credentials =
       space == std::string_view::npos ? std::string_view() : Trim(value.substr(space + 1));
   if (EqualsIgnoreCase(scheme, "Bearer")) {
-    ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(credentials, std::nullopt));
+    ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(credentials, std::nullopt, request));
     return std::optional<Caller>(std::move(c));
   }
   if (EqualsIgnoreCase(scheme, "Basic")) {
@@ -324,7 +354,7 @@ Result<std::optional<Caller>> Authenticator::Identify(const Request& request) {
     std::string_view user = std::string_view(*decoded).substr(0, colon);
     std::string_view secret = std::string_view(*decoded).substr(colon + 1);
     if (!ApiKeyPrefix(secret).empty()) {
-      ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(secret, user));
+      ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(secret, user, request));
       return std::optional<Caller>(std::move(c));
     }
     ECRN_ASSIGN_OR_RETURN(auto c, FromBasic(user, secret, request));
@@ -334,8 +364,49 @@ Result<std::optional<Caller>> Authenticator::Identify(const Request& request) {
                          "bad-credentials");
 }
 
+Result<void> Authenticator::RecordLoginFailure(const Request& request, std::string_view username,
+                                               const Error& refusal, std::string_view via) {
+  if (refusal.code != ErrorCode::kUnauthenticated) return Ok();
+  audit::Event e;
+  e.action = "login.failure";
+  e.outcome = "failure";
+  e.detail["username"] = username;
+  e.detail["reason"] = refusal.reason.empty() ? "bad-credentials" : refusal.reason;
+  e.detail["via"] = via;
+  // The account tried, when it exists (its organisation's admins see the entry).
+  auto user = store_.FindUser(username);
+  if (user.ok() && user->username == username) {
+    e.target = "user:" + std::to_string(user->id);
+    e.subject_org_id = user->org_id;
+  } else if (!user.ok() && user.error().code != ErrorCode::kNotFound) {
+    return user.error();
+  }
+  return audit_.Record(request, nullptr, std::move(e));
+}
+
 Result<LoginResult> Authenticator::Login(std::string_view username, std::string_view password,
                                          std::string_view totp, const Request& request) {
+  auto login = LoginUnaudited(username, password, totp, request);
+  if (!login.ok()) {
+    ECRN_TRY(RecordLoginFailure(request, username, login.error(), "session"));
+    return login.error();
+  }
+  audit::Event e;
+  e.action = "login.success";
+  const policy::Principal& p = login->caller.principal;
+  e.target = "user:" + std::to_string(p.user_id);
+  e.subject_org_id = p.org_id;
+  e.detail["via"] = "session";
+  if (auto recorded = audit_.Record(request, &p, std::move(e)); !recorded.ok()) {
+    (void)store_.DeleteSession(login->caller.session_hash);
+    return recorded.error();
+  }
+  return login;
+}
+
+Result<LoginResult> Authenticator::LoginUnaudited(std::string_view username,
+                                                  std::string_view password, std::string_view totp,
+                                                  const Request& request) {
   ECRN_ASSIGN_OR_RETURN(auto user, CheckPassword(username, password, request));
   if (user.totp_secret.empty() && user.role == "network-admin") {
     return Unauthenticated(

@@ -1,6 +1,8 @@
 // Authentication for the hub: who sent a request (session cookie, HTTP Basic,
 // or a bearer API key), password login into a session with CSRF protection,
-// and rate limiting of failed logins per account and per address.
+// and rate limiting of failed logins per account and per address. Logins,
+// failed logins and API key use are appended to the audit log (see
+// Authenticator::Audit, which the routes use for everything else).
 // Authenticator is thread-safe (its caches and limiter lock internally; the
 // Store is thread-safe).
 #pragma once
@@ -15,6 +17,7 @@
 
 #include "ecrn/core/result.hpp"
 #include "ecrn/core/time.hpp"
+#include "ecrn/http/audit_trail.hpp"
 #include "ecrn/http/message.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/store/store.hpp"
@@ -83,13 +86,23 @@ class Authenticator {
   // Who sent `request`: nullopt when it carries no credentials at all;
   // kUnauthenticated when they are wrong, expired or revoked (and for a
   // cookie-authenticated unsafe method without the right X-CSRF-Token:
-  // kPermissionDenied); kTooManyRequests while rate limited.
+  // kPermissionDenied); kTooManyRequests while rate limited; kUnavailable
+  // when the audit log cannot record the use of an API key or a checked
+  // HTTP Basic password (the request is then refused).
+  // Audited: "login.success" (via "basic") when a Basic password is checked
+  // (not while remembered, see AuthOptions::basic_cache_ttl), "login.failure"
+  // for a wrong Basic password or TOTP-account refusal, "apikey.used" and
+  // refusals of a known key (revoked, expired, disabled user) once per key
+  // per AuditTrail window. Unknown keys and refusals while rate limited are
+  // not recorded (they would let anyone grow the log without bound).
   Result<std::optional<Caller>> Identify(const Request& request);
 
   // Password (and TOTP) login; creates a session (a new id at every login).
-  // Errors: kUnauthenticated with reason "bad-credentials", "totp-required"
-  // or "totp-enrolment-required"; kTooManyRequests (the message says when to
-  // retry).
+  // Errors: kUnauthenticated with reason "bad-credentials", "totp-required",
+  // "bad-totp" or "totp-enrolment-required"; kTooManyRequests (the message
+  // says when to retry); kUnavailable when the audit log cannot record the
+  // outcome (a session is then not created). Audited: "login.success" or
+  // "login.failure" (detail: the username tried and the reason).
   Result<LoginResult> Login(std::string_view username, std::string_view password,
                             std::string_view totp, const Request& request);
 
@@ -101,8 +114,20 @@ class Authenticator {
   // rights must be re-read.
   Result<policy::Principal> PrincipalOf(const store::User& user, bool read_only);
 
+  // The hub's audit trail (shared by every route that uses this
+  // Authenticator); valid as long as the Authenticator.
+  AuditTrail& Audit() { return audit_; }
+
  private:
-  Result<Caller> FromApiKey(std::string_view key, std::optional<std::string_view> username);
+  Result<LoginResult> LoginUnaudited(std::string_view username, std::string_view password,
+                                     std::string_view totp, const Request& request);
+  // Appends "login.failure" for a refused login attempt (`via`: "session",
+  // "basic") unless it was refused without being checked (rate limited, or
+  // a store failure, which is returned as is).
+  Result<void> RecordLoginFailure(const Request& request, std::string_view username,
+                                  const Error& refusal, std::string_view via);
+  Result<Caller> FromApiKey(std::string_view key, std::optional<std::string_view> username,
+                            const Request& request);
   Result<Caller> FromBasic(std::string_view username, std::string_view password,
                            const Request& request);
   Result<std::optional<Caller>> FromSession(const Request& request);
@@ -122,6 +147,7 @@ class Authenticator {
   std::string cache_salt_;
   std::mutex cache_mu_;
   std::unordered_map<std::string, std::pair<int64_t, Micros>> basic_cache_;  // -> user, expiry
+  AuditTrail audit_;
 };
 
 // The value of cookie `name` in the request's Cookie headers, or nullopt.

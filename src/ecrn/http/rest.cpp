@@ -5,12 +5,15 @@
 #include <charconv>
 #include <map>
 #include <memory>
+#include <set>
+#include <span>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "ecrn/audit/record.hpp"
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/uuid.hpp"
 #include "ecrn/http/openapi.hpp"
@@ -130,6 +133,20 @@ Response Logout(Rest& rest, const RouteContext& ctx) {
   Response r;
   r.status = 204;
   r.headers.emplace_back("Set-Cookie", rest.auth.Logout(ctx.request));
+  if (who.ok() && *who && (*who)->method == AuthMethod::kSession) {
+    const policy::Principal& p = (*who)->principal;
+    audit::Event e;
+    e.action = "logout";
+    e.target = "user:" + std::to_string(p.user_id);
+    e.subject_org_id = p.org_id;
+    // The session has ended either way (the cookie is cleared too); only
+    // the acknowledgement waits for the audit log.
+    if (auto recorded = rest.auth.Audit().Record(ctx.request, &p, std::move(e)); !recorded.ok()) {
+      Response failed = RestError(recorded.error());
+      failed.headers.emplace_back("Set-Cookie", r.headers.back().second);
+      return failed;
+    }
+  }
   return r;
 }
 
@@ -143,6 +160,18 @@ Result<Caller> Require(Rest& rest, const RouteContext& ctx) {
 
 Error Forbidden(std::string message) {
   return Error{ErrorCode::kPermissionDenied, std::move(message), {}};
+}
+
+// Appends what the caller did in this request to the audit log (after the
+// change committed: a failure fails the request, see AuditTrail).
+Result<void> Audit(Rest& rest, const Caller& c, const RouteContext& ctx, std::string action,
+                   std::string target, std::optional<int64_t> subject_org, json::object detail) {
+  audit::Event e;
+  e.action = std::move(action);
+  e.target = std::move(target);
+  e.subject_org_id = subject_org;
+  e.detail = std::move(detail);
+  return rest.auth.Audit().Record(ctx.request, &c.principal, std::move(e));
 }
 
 Result<int64_t> IdParam(const RouteContext& ctx, std::string_view name) {
@@ -182,6 +211,16 @@ std::string Truncated(std::string s, size_t max) {
   while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
   s.resize(cut);
   return s + "…";
+}
+
+// A `limit` query value: a positive integer, lowered to `max`.
+Result<size_t> PageLimit(std::string_view value, size_t max) {
+  int64_t n = 0;
+  auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || ptr != value.data() + value.size() || n < 1) {
+    return Error::Invalid("limit must be a positive integer");
+  }
+  return std::min(static_cast<size_t>(n), max);
 }
 
 // Runs `body` for a logged-in caller, turning errors into JSON responses.
@@ -266,12 +305,7 @@ Result<Response> SearchObjects(Rest& rest, const Caller& c, const RouteContext& 
       continue;
     }
     if (key == "limit") {
-      int64_t n = 0;
-      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || ptr != value.data() + value.size() || n < 1) {
-        return Error::Invalid("limit must be a positive integer");
-      }
-      limit = static_cast<size_t>(std::min<int64_t>(n, 1000));
+      ECRN_ASSIGN_OR_RETURN(limit, PageLimit(value, 1000));
       continue;
     }
     if (value.empty()) continue;
@@ -327,6 +361,8 @@ Result<Response> SearchObjects(Rest& rest, const Caller& c, const RouteContext& 
                                                   [&rest](const std::string& m) {
                                                     if (rest.log) rest.log(LogLevel::kError, m);
                                                   }));
+  ECRN_TRY(
+      rest.auth.Audit().RecordRedReads(ctx.request, c.principal, rows, "rest.search", "search"));
   ECRN_ASSIGN_OR_RETURN(auto channels, ChannelsById(rest));
   json::array items;
   for (const auto& r : rows) {
@@ -367,6 +403,8 @@ json::object RelatedJson(const intel::RelatedObject& o,
 Result<Response> ObjectDetail(Rest& rest, const Caller& c, const RouteContext& ctx) {
   const std::string id(*ctx.Param("stix_id"));
   ECRN_ASSIGN_OR_RETURN(auto d, intel::Describe(rest.store, c.principal, id));
+  ECRN_TRY(rest.auth.Audit().RecordRedReads(ctx.request, c.principal, std::span(&d.latest, 1),
+                                            "rest.detail", d.latest.stix_id));
   ECRN_ASSIGN_OR_RETURN(auto channels, ChannelsById(rest));
   json::object body;
   boost::system::error_code ec;
@@ -451,6 +489,8 @@ Result<Response> SubmitObjects(Rest& rest, const Caller& c, const RouteContext& 
   }
   ECRN_ASSIGN_OR_RETURN(auto summary,
                         intel::Publish(rest.store, rest.clock, c.principal, *ch, objects, options));
+  ECRN_TRY(
+      rest.auth.Audit().RecordSubmission(ctx.request, c.principal, *ch, objects, summary, "rest"));
   std::vector<json::object> results(objects.size());
   for (const auto& a : summary.accepted) {
     results[a.index]["id"] = a.id;
@@ -494,6 +534,16 @@ Result<Response> Export(Rest& rest, const Caller& c, const RouteContext& ctx) {
                  {}};
   }
   ECRN_ASSIGN_OR_RETURN(rows, intel::KeepReadable(rest.store, c.principal, std::move(rows)));
+  json::object detail{{"channel_id", ch->id}, {"objects", rows.size()}};
+  if (auto type = ctx.Query("type")) detail["type"] = *type;
+  if (auto since = ctx.Query("since")) detail["since"] = *since;
+  json::array red;
+  for (const auto& row : rows) {
+    if (IsRed(row)) red.emplace_back(row.stix_id);
+  }
+  if (!red.empty()) detail[audit::kRedIdsKey] = std::move(red);
+  ECRN_TRY(
+      Audit(rest, c, ctx, "export", "channel:" + std::to_string(ch->id), {}, std::move(detail)));
   std::string body = R"({"type":"bundle","id":"bundle--)" + UuidV4() + R"(","objects":[)";
   for (size_t i = 0; i < rows.size(); ++i) {
     if (i) body += ',';
@@ -546,6 +596,8 @@ Result<Response> AddOrg(Rest& rest, const Caller& c, const RouteContext& ctx) {
   o.identity_id = "identity--" + UuidV4();
   o.created = rest.clock.Now();
   ECRN_ASSIGN_OR_RETURN(int64_t id, rest.store.AddOrganisation(o));
+  ECRN_TRY(Audit(rest, c, ctx, "org.create", "org:" + std::to_string(id), id,
+                 {{"name", o.name}, {"kind", o.kind}, {"country", o.country}}));
   return Json(201, json::object{{"id", id}});
 }
 
@@ -601,6 +653,8 @@ Result<Response> AddUser(Rest& rest, const Caller& c, const RouteContext& ctx) {
   ECRN_ASSIGN_OR_RETURN(u.password_hash, HashPassword(password));
   u.created = rest.clock.Now();
   ECRN_ASSIGN_OR_RETURN(int64_t id, rest.store.AddUser(u));
+  ECRN_TRY(Audit(rest, c, ctx, "user.create", "user:" + std::to_string(id), org.id,
+                 {{"username", u.username}, {"role", u.role}}));
   return Json(201, json::object{{"id", id}});
 }
 
@@ -617,6 +671,8 @@ Result<Response> AddChannel(Rest& rest, const Caller& c, const RouteContext& ctx
   ch.default_tlp = std::string(stix::TlpToken(*level));
   ch.created = rest.clock.Now();
   ECRN_ASSIGN_OR_RETURN(int64_t id, rest.store.AddChannel(ch));
+  ECRN_TRY(Audit(rest, c, ctx, "channel.create", "channel:" + std::to_string(id), {},
+                 {{"name", ch.name}, {"default_tlp", ch.default_tlp}}));
   return Json(201, json::object{{"id", id}});
 }
 
@@ -646,10 +702,117 @@ Result<Response> SetMembership(Rest& rest, const Caller& c, const RouteContext& 
   if (!r || !r->is_bool() || !w || !w->is_bool()) {
     return Error::Invalid("send {\"can_read\": true|false, \"can_write\": true|false}");
   }
+  ECRN_ASSIGN_OR_RETURN(auto before, rest.store.ListOrgMemberships(org));
+  json::object was{{"read", false}, {"write", false}};
+  for (const auto& m : before) {
+    if (m.channel_id == channel) was = {{"read", m.can_read}, {"write", m.can_write}};
+  }
   ECRN_TRY(rest.store.Grant({channel, org, r->as_bool(), w->as_bool()}));
+  ECRN_TRY(Audit(rest, c, ctx, "membership.grant", "channel:" + std::to_string(channel), org,
+                 {{"channel_id", channel},
+                  {"org_id", org},
+                  {"read", r->as_bool()},
+                  {"write", w->as_bool()},
+                  {"before", std::move(was)}}));
   Response resp;
   resp.status = 204;
   return resp;
+}
+
+// --- audit log ----------------------------------------------------------------------
+
+constexpr size_t kDefaultAuditPage = 100;
+constexpr size_t kMaxAuditPage = 1000;
+
+// The entries of `entries` `p` may read: every one for a network admin; for
+// an org admin those involving their organisation (policy::CanReadAudit)
+// that name no TLP:RED object they cannot read themselves (hidden means
+// hidden: an entry about a RED object would reveal that it exists), and
+// none whose detail is unreadable (tampered).
+Result<std::vector<AuditEntry>> ReadableAudit(Rest& rest, const policy::Principal& p,
+                                              std::vector<AuditEntry> entries) {
+  if (policy::CanReadAudit(p, std::nullopt, std::nullopt)) return entries;
+  std::vector<std::pair<AuditEntry, std::vector<std::string>>> candidates;
+  std::vector<std::string> red_ids;
+  for (auto& e : entries) {
+    if (!policy::CanReadAudit(p, e.actor_org_id, e.subject_org_id)) continue;
+    auto ids = audit::RedIdsOf(e);
+    if (!ids) continue;
+    red_ids.insert(red_ids.end(), ids->begin(), ids->end());
+    candidates.emplace_back(std::move(e), std::move(*ids));
+  }
+  std::set<std::string> readable;
+  if (!red_ids.empty()) {
+    ECRN_ASSIGN_OR_RETURN(auto rows, intel::ReadableLatest(rest.store, p, std::move(red_ids)));
+    for (auto& r : rows) readable.insert(std::move(r.stix_id));
+  }
+  std::vector<AuditEntry> out;
+  for (auto& [e, ids] : candidates) {
+    if (std::all_of(ids.begin(), ids.end(), [&](const auto& id) { return readable.count(id); })) {
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+Result<Response> ListAuditEntries(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  const auto& p = c.principal;
+  store::AuditQuery q;
+  if (!policy::CanReadAudit(p, std::nullopt, std::nullopt)) {
+    if (!policy::CanReadAudit(p, p.org_id, std::nullopt)) {
+      return Forbidden("the audit log is for administrators");
+    }
+    q.involving_org_id = p.org_id;
+  }
+  size_t limit = kDefaultAuditPage;
+  std::string fingerprint;
+  std::optional<std::string_view> cursor;
+  for (const auto& [key, value] : ctx.query) {
+    if (key == "cursor") {
+      cursor = value;
+      continue;
+    }
+    if (key == "limit") {
+      ECRN_ASSIGN_OR_RETURN(limit, PageLimit(value, kMaxAuditPage));
+      continue;
+    }
+    if (value.empty()) continue;
+    fingerprint += key + "=" + value + "\n";
+    if (key == "action") {
+      q.action = value;
+    } else if (key == "actor") {
+      // A username or user id; one that does not exist matches nothing (and
+      // is not reported, so the filter cannot probe for usernames).
+      auto user = rest.store.FindUser(value);
+      if (!user.ok() && user.error().code != ErrorCode::kNotFound) return user.error();
+      q.actor_user_id = user.ok() ? user->id : -1;
+    } else if (key == "since" || key == "until") {
+      auto t = ParseTimestamp(value);
+      if (!t.ok()) return Error::Invalid(key + ": " + t.error().message);
+      (key == "since" ? q.since : q.until) = t->micros;
+    } else {
+      return Error::Invalid("unknown parameter " + key);
+    }
+  }
+  const PageScope scope{p.user_id, "api:audit", fingerprint};
+  if (cursor) {
+    ECRN_ASSIGN_OR_RETURN(q.after_seq, ReadPageToken(rest.paging_secret, scope, *cursor,
+                                                     rest.clock.Now(), kCursorTtl));
+  }
+  q.limit = limit + 1;
+  ECRN_ASSIGN_OR_RETURN(auto entries, rest.store.ListAudit(q));
+  const bool more = entries.size() > limit;
+  if (more) entries.resize(limit);
+  const int64_t last_seq = entries.empty() ? 0 : entries.back().seq;
+  ECRN_ASSIGN_OR_RETURN(entries, ReadableAudit(rest, p, std::move(entries)));
+  json::array items;
+  for (const auto& e : entries) items.push_back(audit::EntryJson(e));
+  json::object body;
+  body["items"] = std::move(items);
+  body["next_cursor"] =
+      more ? json::value(MakePageToken(rest.paging_secret, scope, last_seq, rest.clock.Now()))
+           : json::value(nullptr);
+  return Json(200, body);
 }
 
 }  // namespace
@@ -680,6 +843,7 @@ void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clo
   router.Add("POST", "/api/v1/orgs", Authed(rest, AddOrg));
   router.Add("GET", "/api/v1/users", Authed(rest, ListUsers));
   router.Add("POST", "/api/v1/users", Authed(rest, AddUser));
+  router.Add("GET", "/api/v1/audit", Authed(rest, ListAuditEntries));
 }
 
 }  // namespace ecrn::http

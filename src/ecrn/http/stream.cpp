@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <span>
 
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -123,22 +124,32 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
     session->principal = principal;
     session->checked_at = std::chrono::steady_clock::now();
     // Subscribe before the replay query so nothing committed in between is lost.
-    const int64_t sub =
-        events.Subscribe([session, names, &auth, options](const store::StoredObject& o,
-                                                          const std::vector<int64_t>& recipients) {
-          if (session->WasReplayed(o.pk)) return true;
-          auto rights = session->Rights(auth, options.recheck_every);
-          if (!rights) {
-            session->End();
-            return false;
-          }
-          const stix::Tlp tlp = stix::TlpFromName(o.tlp).value_or(stix::Tlp::kAmber);
-          if (!policy::CanRead(*rights, {o.channel_id, tlp, recipients})) return true;
-          auto it = names->find(o.channel_id);
-          const bool open = session->Send(EventText(o, it == names->end() ? "" : it->second));
-          if (open && options.on_sent) options.on_sent();
-          return open;
-        });
+    const int64_t sub = events.Subscribe([session, names, &auth, options](
+                                             const store::StoredObject& o,
+                                             const std::vector<int64_t>& recipients) {
+      if (session->WasReplayed(o.pk)) return true;
+      auto rights = session->Rights(auth, options.recheck_every);
+      if (!rights) {
+        session->End();
+        return false;
+      }
+      const stix::Tlp tlp = stix::TlpFromName(o.tlp).value_or(stix::Tlp::kAmber);
+      if (!policy::CanRead(*rights, {o.channel_id, tlp, recipients})) return true;
+      // A RED version is delivered only once its read is recorded (a
+      // short write on the bus thread; RED is rare). When that fails the
+      // stream ends, and the client's reconnect (with Last-Event-ID)
+      // replays it.
+      if (!auth.Audit()
+               .RecordRedReads(session->credentials, *rights, std::span(&o, 1), "stream", o.stix_id)
+               .ok()) {
+        session->End();
+        return false;
+      }
+      auto it = names->find(o.channel_id);
+      const bool open = session->Send(EventText(o, it == names->end() ? "" : it->second));
+      if (open && options.on_sent) options.on_sent();
+      return open;
+    });
 
     std::string replay;
     auto last = ctx.request.Header("Last-Event-ID");
@@ -160,6 +171,12 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
       // In commit order, so the last id the client sees is the newest.
       std::sort(rows->begin(), rows->end(),
                 [](const auto& a, const auto& b) { return a.pk < b.pk; });
+      if (auto recorded =
+              auth.Audit().RecordRedReads(ctx.request, principal, *rows, "stream", "stream");
+          !recorded.ok()) {
+        events.Unsubscribe(sub);
+        return ErrorResponse(recorded.error());
+      }
       for (const auto& o : *rows) {
         session->MarkReplayed(o.pk);
         auto it = names->find(o.channel_id);

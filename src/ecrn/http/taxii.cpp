@@ -9,6 +9,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "ecrn/audit/record.hpp"
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/uuid.hpp"
 #include "ecrn/http/paging.hpp"
@@ -256,8 +257,10 @@ struct Page {
   std::string next;
 };
 
-Result<Page> FetchPage(Taxii& t, const Caller& c, const store::Channel& ch,
-                       std::string_view resource, Filters& f) {
+// `endpoint` names the read in the audit log ("taxii.objects", ...): a page
+// that holds TLP:RED objects is recorded there before it is returned.
+Result<Page> FetchPage(Taxii& t, const Caller& c, const RouteContext& ctx, const store::Channel& ch,
+                       std::string_view endpoint, std::string_view resource, Filters& f) {
   auto& q = f.query;
   q.channel_id = ch.id;
   q.visible_to = policy::VisibilityFor(c.principal);
@@ -276,6 +279,8 @@ Result<Page> FetchPage(Taxii& t, const Caller& c, const store::Channel& ch,
   }
   const int64_t last_pk = rows.empty() ? 0 : rows.back().pk;
   ECRN_ASSIGN_OR_RETURN(page.rows, KeepReadable(t, c.principal, std::move(rows)));
+  ECRN_TRY(t.auth.Audit().RecordRedReads(ctx.request, c.principal, page.rows, endpoint,
+                                         "channel:" + std::to_string(ch.id)));
   if (page.more) {
     page.next =
         MakePageToken(t.secret, ScopeOf(c.principal.user_id, resource, f), last_pk, t.clock.Now());
@@ -387,7 +392,8 @@ Response EnvelopeResponse(const Page& page) {
 Result<Response> GetObjects(Taxii& t, const Caller& c, const RouteContext& ctx) {
   ECRN_ASSIGN_OR_RETURN(auto ch, ReadableCollection(t, c, ctx));
   ECRN_ASSIGN_OR_RETURN(auto f, ParseFilters(ctx, "objects", t.options));
-  ECRN_ASSIGN_OR_RETURN(auto page, FetchPage(t, c, ch, "objects:" + ch.uuid, f));
+  ECRN_ASSIGN_OR_RETURN(auto page,
+                        FetchPage(t, c, ctx, ch, "taxii.objects", "objects:" + ch.uuid, f));
   return EnvelopeResponse(page);
 }
 
@@ -399,8 +405,8 @@ Result<Page> OneObjectPage(Taxii& t, const Caller& c, const RouteContext& ctx,
   const std::string id(*ctx.Param("object_id"));
   ECRN_ASSIGN_OR_RETURN(auto f, ParseFilters(ctx, endpoint, t.options));
   f.query.ids = {id};
-  ECRN_ASSIGN_OR_RETURN(auto page,
-                        FetchPage(t, c, ch, std::string(endpoint) + ":" + ch.uuid + ":" + id, f));
+  ECRN_ASSIGN_OR_RETURN(auto page, FetchPage(t, c, ctx, ch, "taxii." + std::string(endpoint),
+                                             std::string(endpoint) + ":" + ch.uuid + ":" + id, f));
   if (page.rows.empty() && !f.next) return NotFoundError("no such object");
   return page;
 }
@@ -426,7 +432,8 @@ Result<Response> GetVersions(Taxii& t, const Caller& c, const RouteContext& ctx)
 Result<Response> GetManifest(Taxii& t, const Caller& c, const RouteContext& ctx) {
   ECRN_ASSIGN_OR_RETURN(auto ch, ReadableCollection(t, c, ctx));
   ECRN_ASSIGN_OR_RETURN(auto f, ParseFilters(ctx, "manifest", t.options));
-  ECRN_ASSIGN_OR_RETURN(auto page, FetchPage(t, c, ch, "manifest:" + ch.uuid, f));
+  ECRN_ASSIGN_OR_RETURN(auto page,
+                        FetchPage(t, c, ctx, ch, "taxii.manifest", "manifest:" + ch.uuid, f));
   json::object o;
   o["more"] = page.more;
   if (page.more) o["next"] = page.next;
@@ -466,7 +473,17 @@ Result<Response> DeleteObject(Taxii& t, const Caller& c, const RouteContext& ctx
     }
     pks.push_back(row.pk);
   }
-  ECRN_TRY(t.store.DeleteVersions(pks));
+  ECRN_ASSIGN_OR_RETURN(int64_t deleted, t.store.DeleteVersions(pks));
+  audit::Event e;
+  e.action = "object.delete";
+  e.target = id;
+  if (rows.front().submitter_org != 0) e.subject_org_id = rows.front().submitter_org;
+  e.detail["channel_id"] = ch.id;
+  e.detail["versions"] = deleted;
+  if (std::any_of(rows.begin(), rows.end(), IsRed)) {
+    e.detail[audit::kRedIdsKey] = json::array{json::value(id)};
+  }
+  ECRN_TRY(t.auth.Audit().Record(ctx.request, &c.principal, std::move(e)));
   Response r;
   r.status = 200;
   return r;
@@ -496,6 +513,8 @@ Result<Response> PostObjects(Taxii& t, const Caller& c, const RouteContext& ctx)
   intel::PublishOptions options;
   ECRN_ASSIGN_OR_RETURN(auto summary,
                         intel::Publish(t.store, t.clock, c.principal, ch, doc.objects, options));
+  ECRN_TRY(
+      t.auth.Audit().RecordSubmission(ctx.request, c.principal, ch, doc.objects, summary, "taxii"));
 
   json::object st;
   st["id"] = UuidV4();

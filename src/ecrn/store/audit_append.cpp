@@ -48,6 +48,7 @@ AuditSql AuditQuerySql(const AuditQuery& q, const std::function<std::string(int)
   out.tail = " WHERE true";
   if (q.after_seq) out.tail += " AND seq > " + param(*q.after_seq);
   if (q.action) out.tail += " AND action = " + param(*q.action);
+  if (q.actor_user_id) out.tail += " AND actor_user_id = " + param(*q.actor_user_id);
   if (q.actor_org_id) out.tail += " AND actor_org_id = " + param(*q.actor_org_id);
   if (q.subject_org_id) out.tail += " AND subject_org_id = " + param(*q.subject_org_id);
   if (q.involving_org_id) {

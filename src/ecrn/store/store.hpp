@@ -206,6 +206,7 @@ struct AuditQuery {
   std::optional<int64_t> after_seq;  // seq > this (paging)
   size_t limit = 1000;
   std::optional<std::string> action;  // exact match
+  std::optional<int64_t> actor_user_id;
   std::optional<int64_t> actor_org_id;
   std::optional<int64_t> subject_org_id;
   // Entries whose actor OR subject organisation is this one (what an

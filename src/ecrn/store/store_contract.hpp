@@ -1091,6 +1091,11 @@ TEST_P(StoreContract, AuditListFilters) {
   q.actor_org_id = 2;
   EXPECT_THAT(seqs(q), ElementsAre(2, 3));
   q = {};
+  q.actor_user_id = 200;  // Record(): the actor user is actor org * 100
+  EXPECT_THAT(seqs(q), ElementsAre(2, 3));
+  q.actor_user_id = 300;
+  EXPECT_THAT(seqs(q), ElementsAre(4));
+  q = {};
   q.subject_org_id = 1;
   EXPECT_THAT(seqs(q), ElementsAre(3));
   q = {};
