@@ -1,10 +1,15 @@
 // The administration commands of DESIGN.md driven through the real binary:
 // each `add` prints the new id, names and ids are both accepted, and bad
 // input gets a clear message and a non-zero exit, never a crash.
+#include <regex>
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "ecrn/core/time.hpp"
+#include "ecrn/core/totp.hpp"
+#include "ecrn/http/auth.hpp"
+#include "ecrn/store/store.hpp"
 #include "testing/testing.hpp"
 
 namespace ecrn::testing {
@@ -65,6 +70,57 @@ TEST_F(CliAdmin, AddPrintsIdsAndListShowsThem) {
   EXPECT_EQ(
       Ecrn({"user", "passwd", "--user", "ana"}, "", {"ECRN_PASSWORD=changed-passphrase"}).exit_code,
       0);
+}
+
+// A network admin cannot sign in without a second factor: `user totp`
+// enrols them (the printed secret then yields codes the hub accepts) and is
+// audited; --remove takes it away again.
+TEST_F(CliAdmin, UserTotpEnrolsANetworkAdminWhoCanThenSignIn) {
+  ASSERT_EQ(
+      Ecrn({"org", "add", "--name", "Hub", "--kind", "coordinator", "--country", "TL"}).exit_code,
+      0);
+  ASSERT_EQ(Ecrn({"user", "add", "--org", "Hub", "--username", "root", "--role", "network-admin"},
+                 "", {"ECRN_PASSWORD=a long enough password"})
+                .exit_code,
+            0);
+  auto store = store::OpenStore(db_);
+  ASSERT_TRUE(store.ok());
+  SystemClock clock;
+  http::Authenticator auth(**store, clock);
+  http::Request req;
+  req.method = "POST";
+  req.remote_address = "127.0.0.1";
+  auto before = auth.Login("root", "a long enough password", "", req);
+  ASSERT_FALSE(before.ok());
+  EXPECT_EQ(before.error().reason, "totp-enrolment-required");
+
+  auto enrol = Ecrn({"user", "totp", "--user", "root"});
+  ASSERT_EQ(enrol.exit_code, 0) << enrol.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(enrol.out, m, std::regex("secret: ([A-Z2-7]{32})\n"))) << enrol.out;
+  const std::string secret = m[1];
+  EXPECT_NE(enrol.out.find("uri: otpauth://totp/ECRN:root?secret=" + secret), std::string::npos)
+      << enrol.out;
+  auto raw = Base32Decode(secret);
+  ASSERT_TRUE(raw.ok());
+  auto after =
+      auth.Login("root", "a long enough password", TotpCode(*raw, TotpStep(clock.Now())), req);
+  EXPECT_TRUE(after.ok()) << after.error().ToString();
+  // A second enrolment replaces the secret.
+  auto again = Ecrn({"user", "totp", "--user", "root"});
+  ASSERT_EQ(again.exit_code, 0);
+  EXPECT_EQ(again.out.find(secret), std::string::npos);
+
+  auto removed = Ecrn({"user", "totp", "--user", "root", "--remove"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_NE(removed.err.find("cannot sign in"), std::string::npos) << removed.err;
+  auto gone = auth.Login("root", "a long enough password", "", req);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(gone.error().reason, "totp-enrolment-required");
+  auto audit = Ecrn({"audit", "list"});
+  EXPECT_NE(audit.out.find("user.totp.enrol"), std::string::npos) << audit.out;
+  EXPECT_NE(audit.out.find("user.totp.remove"), std::string::npos) << audit.out;
+  EXPECT_EQ(Ecrn({"user", "totp", "--user", "nobody"}).exit_code, 1);
 }
 
 TEST_F(CliAdmin, NewSqliteDatabaseIsInWalModeWithLargePages) {

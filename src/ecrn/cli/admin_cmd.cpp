@@ -11,6 +11,7 @@
 #include "ecrn/cli/command.hpp"
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/time.hpp"
+#include "ecrn/core/totp.hpp"
 #include "ecrn/core/uuid.hpp"
 #include "ecrn/stix/tlp.hpp"
 
@@ -182,6 +183,37 @@ void AddUser(CLI::App& app, Context& ctx) {
     std::cerr << "password changed for " << u->username << "\n";
     return RecordCli(s, "user.password.set", "user:" + std::to_string(u->id), u->org_id,
                      {{"username", u->username}});
+  });
+  auto* totp = user->add_subcommand(
+      "totp", "Enrol a user in TOTP (prints the new secret and its otpauth:// URI once)");
+  AddDbOption(totp, ctx);
+  struct TotpArgs {
+    std::string user;
+    bool remove = false;
+  };
+  auto t = std::make_shared<TotpArgs>();
+  totp->add_option("--user", t->user, "Username or id")->required();
+  totp->add_flag("--remove", t->remove,
+                 "Remove the second factor instead (network admins cannot sign in without one)");
+  RunWithDatabase(totp, ctx, [t](store::Store& s) {
+    auto u = s.FindUser(t->user);
+    if (!u) return Fail(u.error());
+    const std::string raw = t->remove ? std::string() : GenerateTotpSecret();
+    const std::string secret = t->remove ? std::string() : Base32Encode(raw);
+    if (auto r = s.SetTotp(u->id, secret); !r) return Fail(r.error());
+    if (t->remove) {
+      std::cerr << "second factor removed for " << u->username
+                << (u->role == "network-admin" ? " (they cannot sign in until enrolled again)" : "")
+                << "\n";
+    } else {
+      std::cout << "secret: " << secret << "\n"
+                << "uri: " << TotpUri(u->username, raw) << "\n";
+      std::cerr << u->username
+                << " is enrolled; give them the secret or the URI (as a QR code) privately: "
+                   "it is shown only now, and their next sign-in needs a code\n";
+    }
+    return RecordCli(s, t->remove ? "user.totp.remove" : "user.totp.enrol",
+                     "user:" + std::to_string(u->id), u->org_id, {{"username", u->username}});
   });
 }
 
