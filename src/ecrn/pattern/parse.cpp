@@ -10,6 +10,7 @@
 
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/time.hpp"
+#include "ecrn/pattern/values.hpp"
 
 namespace ecrn::pattern {
 
@@ -394,13 +395,7 @@ class Lexer {
         if (!IsHexDigit(body[k])) return Fail(body_at + k, "hex literal holds a non-hex digit");
       }
       if (body.size() % 2 != 0) return Fail(start, "hex literal needs an even number of digits");
-      std::string bytes;
-      for (size_t k = 0; k < body.size(); k += 2) {
-        auto nib = [](char h) {
-          return IsDigit(h) ? h - '0' : (h >= 'a' ? h - 'a' + 10 : h - 'A' + 10);
-        };
-        bytes.push_back(static_cast<char>(nib(body[k]) * 16 + nib(body[k + 1])));
-      }
+      std::string bytes = DecodeHex(body).value_or(std::string());
       t.tok = Tok::kHex;
       t.literal.kind = LiteralKind::kHex;
       t.literal.text = std::move(bytes);
