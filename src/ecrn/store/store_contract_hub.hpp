@@ -166,11 +166,15 @@ TEST_P(StoreContract, TextObservableAndNewestFirst) {
   q.text = "indicator";  // a key or type, not in a name or description
   EXPECT_THAT(Query(q), IsEmpty());
   q.text.reset();
-  q.observable_value = "Results-Site.example";
+  q.observables = std::vector<Observable>{{"domain-name", "Results-Site.example"}};
   EXPECT_THAT(Ids(Query(q)), ElementsAre("domain-name--Results-Site.example"));
-  q.observable_value = "c.example";
+  q.observables = std::vector<Observable>{{"url", "Results-Site.example"}};  // the kind counts too
+  EXPECT_THAT(Query(q), IsEmpty());
+  q.observables = std::vector<Observable>{{"ipv4-addr", "192.0.2.1"}, {"domain-name", "c.example"}};
   EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--c"));
-  q.observable_value.reset();
+  q.observables = std::vector<Observable>{};
+  EXPECT_THAT(Query(q), IsEmpty());
+  q.observables.reset();
 
   q.newest_first = true;
   q.limit = 2;
@@ -294,6 +298,34 @@ TEST_P(StoreContract, ObjectFeedDeliversCommitsFromAnyStoreInOrderOnce) {
   auto after = (*feed)->Next(std::chrono::milliseconds(200), 100);
   ASSERT_TRUE(after.ok());
   EXPECT_THAT(*after, IsEmpty());
+}
+
+// Deleting the newest row must not let the next insert take its pk: live
+// streams, the feed and Last-Event-ID resume all continue "after pk N".
+TEST_P(StoreContract, ObjectPksAreNeverReusedAfterDeletingTheNewest) {
+  int64_t a = AddChannel("a");
+  Insert(a, {Indicator("old"), Indicator("newest")}, kT0);
+  ObjectQuery q;
+  q.ids = {"indicator--newest"};
+  auto rows = Query(q);
+  ASSERT_EQ(rows.size(), 1u);
+  const int64_t deleted_pk = rows[0].pk;
+  auto feed = store_->OpenObjectFeed();
+  ASSERT_TRUE(feed.ok()) << feed.error().ToString();
+  const std::vector<int64_t> pks{deleted_pk};
+  ASSERT_EQ(*store_->DeleteVersions(pks), 1);
+  Insert(a, {Indicator("after")}, kT0);
+  q.ids = {"indicator--after"};
+  rows = Query(q);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_GT(rows[0].pk, deleted_pk);
+  std::vector<std::string> got;
+  for (int i = 0; i < 20 && got.empty(); ++i) {
+    auto next = (*feed)->Next(std::chrono::milliseconds(500), 10);
+    ASSERT_TRUE(next.ok()) << next.error().ToString();
+    for (const auto& r : *next) got.push_back(r.stix_id);
+  }
+  EXPECT_THAT(got, ElementsAre("indicator--after"));
 }
 
 // --- TAXII status, server secrets -------------------------------------------------
