@@ -88,6 +88,7 @@ int Main(int argc, char** argv) {
   AddServeCommand(app, ctx);
   AddAuditCommands(app, ctx);
   AddDemoCommands(app, ctx);
+  AddPatternCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

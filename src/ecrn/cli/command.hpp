@@ -78,5 +78,7 @@ void AddIntelCommands(CLI::App& app, Context& ctx);  // import, export
 void AddServeCommand(CLI::App& app, Context& ctx);   // serve
 void AddAuditCommands(CLI::App& app, Context& ctx);  // audit verify, audit list
 void AddDemoCommands(CLI::App& app, Context& ctx);   // demo seed
+// pattern validate, pattern match
+void AddPatternCommands(CLI::App& app, Context& ctx);
 
 }  // namespace ecrn::cli
