@@ -47,6 +47,7 @@ test: build-debug
 
 bench: build-release
 	@scripts/bench-ingest $(RELEASE_DIR)
+	@scripts/bench-taxii $(RELEASE_DIR)
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
