@@ -150,7 +150,8 @@ Sco MakeSco(std::mt19937_64& rng, Kind kind, uint64_t j) {
 
 IndicatorGenerator::IndicatorGenerator(uint64_t seed, uint64_t first_index)
     : rng_(seed), index_(first_index) {
-  const std::string created = FormatTimestamp(ParseTimestamp("2024-01-15T08:00:00.000Z")->micros, 3);
+  const std::string created =
+      FormatTimestamp(ParseTimestamp("2024-01-15T08:00:00.000Z")->micros, 3);
   identity_ = {{"type", "identity"},
                {"spec_version", "2.1"},
                {"id", "identity--" + UuidV4(rng_)},
