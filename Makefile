@@ -40,8 +40,9 @@ run: build-release web
 # Builds Debug with ASan+UBSan and runs every test (PostgreSQL ones included,
 # against a throwaway cluster the harness starts and stops; the web front
 # end's Vitest and Chromium tests are ctest tests too: web_build, web_unit,
-# web_e2e).
-test: build-debug
+# web_e2e). The Release build (warnings are errors there too) is compiled
+# as well, so code that only breaks with NDEBUG or -O2 cannot land.
+test: build-debug build-release
 	@cd $(DEBUG_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS) --timeout 600
 

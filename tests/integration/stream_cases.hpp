@@ -55,15 +55,21 @@ struct Network {
   std::vector<std::string> keys;  // alice, bob, carol
 };
 
-// A running `ecrn serve` on port 0.
+// A running `ecrn serve` on port 0 (with `extra` serve arguments).
 struct Hub {
-  explicit Hub(const std::string& db)
-      : process({EcrnBin(), "serve", "--db", db, "--listen", "127.0.0.1:0"}) {
+  explicit Hub(const std::string& db, const std::vector<std::string>& extra = {})
+      : process(Command(db, extra)) {
     std::string line = process.ReadLine(120s).value_or("");
     std::smatch m;
     if (std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) {
       port = static_cast<uint16_t>(std::stoi(m[1]));
     }
+  }
+  static std::vector<std::string> Command(const std::string& db,
+                                          const std::vector<std::string>& extra) {
+    std::vector<std::string> args{EcrnBin(), "serve", "--db", db, "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
   }
   ChildProcess process;
   uint16_t port = 0;

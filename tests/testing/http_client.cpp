@@ -1,6 +1,7 @@
 #include "testing/http_client.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 
 #include <sys/socket.h>
@@ -108,8 +109,11 @@ std::optional<HttpResponse> HttpClient::Receive() {
 }
 
 bool HttpClient::ReadUntil(const std::string& needle, std::string* seen) {
+  // One deadline for the whole wait: a stream's keep-alive comments must not
+  // keep a failing test waiting forever.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds_);
   while (buffer_.find(needle) == std::string::npos) {
-    if (fd_ < 0 || !Fill()) {
+    if (fd_ < 0 || std::chrono::steady_clock::now() > deadline || !Fill()) {
       if (seen) *seen = buffer_;
       return false;
     }

@@ -46,7 +46,8 @@ class HttpClient {
   // Reads one response from the connection.
   std::optional<HttpResponse> Receive();
   // For streamed responses: reads raw bytes until what was read contains
-  // `needle` (true) or the connection ends or times out (false). `seen`
+  // `needle` (true) or the connection ends or the time-out passes, counted
+  // over the whole wait (false). `seen`
   // gets everything read so far (chunk framing included).
   bool ReadUntil(const std::string& needle, std::string* seen);
 

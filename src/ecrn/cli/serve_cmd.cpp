@@ -41,6 +41,7 @@ struct ServeArgs {
   std::string tls_key;
   std::string metrics_token;
   std::string log_format = "json";
+  int stream_recheck_ms = 5000;
 };
 
 spdlog::level::level_enum ToSpdlog(http::LogLevel level) {
@@ -191,7 +192,10 @@ int Serve(const Context& ctx, const ServeArgs& args) {
                               [log](const std::string& m) { log(http::LogLevel::kWarning, m); });
   http::Counter& streamed =
       metrics.AddCounter("ecrn_events_streamed_total", "Live events written to SSE clients.");
-  http::AddStreamRoute(router, store, auth, events, [&streamed] { streamed.Increment(); });
+  http::StreamOptions stream_options;
+  stream_options.recheck_every = int64_t{args.stream_recheck_ms} * 1000;
+  stream_options.on_sent = [&streamed] { streamed.Increment(); };
+  http::AddStreamRoute(router, store, auth, events, std::move(stream_options));
   http::AddMetricsRoute(router, metrics, args.metrics_token);
   metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",
                    [&store, log] {
@@ -234,6 +238,13 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
                     "Directory of the built web front end (web/dist) served at /; when missing, "
                     "/ is a placeholder page");
   serve->add_option("--threads", args->threads, "Network I/O threads")->capture_default_str();
+  serve
+      ->add_option("--stream-recheck-ms", args->stream_recheck_ms,
+                   "How old an open live stream's view of its caller's rights may get before "
+                   "the next event re-reads them (a revoked key or ended session ends the "
+                   "stream); 0: before every event")
+      ->check(CLI::Range(0, 3'600'000))
+      ->capture_default_str();
   serve->add_option("--tls-cert", args->tls_cert,
                     "PEM certificate chain: serve HTTPS (TLS 1.2+) with --tls-key");
   serve->add_option("--tls-key", args->tls_key, "PEM private key of --tls-cert");

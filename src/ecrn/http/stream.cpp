@@ -1,6 +1,8 @@
 #include "ecrn/http/stream.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -17,8 +19,9 @@ namespace {
 
 namespace json = boost::json;
 
-// Events replayed after a Last-Event-ID at most (older ones are skipped: the
-// client reloads its list instead).
+// Events replayed after a Last-Event-ID at most: when more were missed, the
+// newest are replayed and the older ones skipped (a client that was away that
+// long reloads its list anyway).
 constexpr size_t kMaxReplay = 1000;
 
 std::string EventText(const store::StoredObject& o, const std::string& channel_name) {
@@ -34,13 +37,42 @@ std::string EventText(const store::StoredObject& o, const std::string& channel_n
 }
 
 // One client's stream: events are queued until the server hands over the
-// writer, and replayed rows are not sent twice.
+// writer, and replayed rows are not sent twice. The caller's rights are
+// re-read from the request's credentials when older than the recheck period.
 struct Session {
   std::mutex mu;
   std::shared_ptr<StreamWriter> writer;  // guarded by mu
   std::vector<std::string> queued;       // guarded by mu, before the writer exists
   std::set<int64_t> replayed;            // guarded by mu: pks sent in the replay
   bool closed = false;                   // guarded by mu
+
+  std::mutex rights_mu;
+  Request credentials;                               // the request's headers only
+  policy::Principal principal;                       // guarded by rights_mu
+  std::chrono::steady_clock::time_point checked_at;  // guarded by rights_mu
+
+  // The caller's principal, re-read when older than `recheck_every`;
+  // nullopt once the credentials no longer authenticate (session ended, key
+  // revoked, user disabled).
+  std::optional<policy::Principal> Rights(Authenticator& auth, Micros recheck_every) {
+    std::lock_guard lock(rights_mu);
+    const auto now = std::chrono::steady_clock::now();
+    if (now - checked_at >= std::chrono::microseconds(recheck_every)) {
+      auto who = auth.Identify(credentials);
+      if (!who.ok() || !*who) return std::nullopt;
+      principal = (*who)->principal;
+      checked_at = now;
+    }
+    return principal;
+  }
+
+  // Ends the response (now, or as soon as the server hands over the writer).
+  void End() {
+    std::lock_guard lock(mu);
+    closed = true;
+    queued.clear();
+    if (writer) writer->Close();
+  }
 
   bool WasReplayed(int64_t pk) {
     std::lock_guard lock(mu);
@@ -67,8 +99,8 @@ struct Session {
 }  // namespace
 
 void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
-                    notify::ObjectEvents& events, std::function<void()> on_sent) {
-  router.Add("GET", "/api/v1/stream", [&store, &auth, &events, on_sent](const RouteContext& ctx) {
+                    notify::ObjectEvents& events, StreamOptions options) {
+  router.Add("GET", "/api/v1/stream", [&store, &auth, &events, options](const RouteContext& ctx) {
     auto who = auth.Identify(ctx.request);
     if (!who.ok() || !*who) {
       Response r = ErrorResponse(who.ok() ? Error{ErrorCode::kUnauthenticated, "log in first", {}}
@@ -83,16 +115,28 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
     for (const auto& c : *channels) (*names)[c.id] = c.name;
 
     auto session = std::make_shared<Session>();
+    session->credentials.method = ctx.request.method;
+    session->credentials.headers = ctx.request.headers;
+    session->credentials.secure = ctx.request.secure;
+    session->credentials.remote_address = ctx.request.remote_address;
+    session->credentials.request_id = ctx.request.request_id;
+    session->principal = principal;
+    session->checked_at = std::chrono::steady_clock::now();
     // Subscribe before the replay query so nothing committed in between is lost.
     const int64_t sub =
-        events.Subscribe([session, principal, names, on_sent](
-                             const store::StoredObject& o, const std::vector<int64_t>& recipients) {
+        events.Subscribe([session, names, &auth, options](const store::StoredObject& o,
+                                                          const std::vector<int64_t>& recipients) {
           if (session->WasReplayed(o.pk)) return true;
+          auto rights = session->Rights(auth, options.recheck_every);
+          if (!rights) {
+            session->End();
+            return false;
+          }
           const stix::Tlp tlp = stix::TlpFromName(o.tlp).value_or(stix::Tlp::kAmber);
-          if (!policy::CanRead(principal, {o.channel_id, tlp, recipients})) return true;
+          if (!policy::CanRead(*rights, {o.channel_id, tlp, recipients})) return true;
           auto it = names->find(o.channel_id);
           const bool open = session->Send(EventText(o, it == names->end() ? "" : it->second));
-          if (open && on_sent) on_sent();
+          if (open && options.on_sent) options.on_sent();
           return open;
         });
 
@@ -105,6 +149,7 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
       q.visible_to = policy::VisibilityFor(principal);
       q.all_versions = true;
       q.pk_above = last_id;
+      q.newest_first = true;
       q.limit = kMaxReplay;
       auto rows = store.QueryObjects(q);
       if (rows.ok()) rows = intel::KeepReadable(store, principal, std::move(rows).value());
@@ -112,6 +157,9 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
         events.Unsubscribe(sub);
         return ErrorResponse(rows.error());
       }
+      // In commit order, so the last id the client sees is the newest.
+      std::sort(rows->begin(), rows->end(),
+                [](const auto& a, const auto& b) { return a.pk < b.pk; });
       for (const auto& o : *rows) {
         session->MarkReplayed(o.pk);
         auto it = names->find(o.channel_id);
@@ -128,7 +176,10 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
         if (!session->writer->Write(std::move(text))) session->closed = true;
       }
       session->queued.clear();
-      if (session->closed) events.Unsubscribe(sub);
+      if (session->closed) {
+        session->writer->Close();
+        events.Unsubscribe(sub);
+      }
     };
     return r;
   });

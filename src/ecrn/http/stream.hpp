@@ -1,10 +1,11 @@
 // GET /api/v1/stream: Server-Sent Events of the new object versions the
-// caller may read (policy::CanRead on each), with Last-Event-ID resume.
-// Thread-safe.
+// caller may read (policy::CanRead on each), with Last-Event-ID resume; the
+// caller's rights are re-read while the stream is open. Thread-safe.
 #pragma once
 
 #include <functional>
 
+#include "ecrn/core/time.hpp"
 #include "ecrn/http/auth.hpp"
 #include "ecrn/http/router.hpp"
 #include "ecrn/notify/object_events.hpp"
@@ -12,9 +13,20 @@
 
 namespace ecrn::http {
 
-// `store`, `auth` and `events` must outlive the router. `on_sent` (if set)
-// is called for every event written to a client (for metrics).
+struct StreamOptions {
+  // How stale an open stream's view of its caller may get: before sending an
+  // event, a stream whose credentials and rights were last checked longer
+  // ago than this checks them again (the session may have ended, the key
+  // been revoked, the user disabled, the organisation's memberships
+  // changed). A caller who is no longer authenticated gets the stream
+  // ended; changed rights apply from the next event. 0: before every event.
+  Micros recheck_every = 5'000'000;
+  // Called for every event written to a client (for metrics), if set.
+  std::function<void()> on_sent;
+};
+
+// `store`, `auth` and `events` must outlive the router.
 void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
-                    notify::ObjectEvents& events, std::function<void()> on_sent = {});
+                    notify::ObjectEvents& events, StreamOptions options = {});
 
 }  // namespace ecrn::http

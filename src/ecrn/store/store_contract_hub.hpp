@@ -360,6 +360,34 @@ TEST_P(StoreContract, ObjectFeedDeliversCommitsFromAnyStoreInOrderOnce) {
   EXPECT_THAT(*after, IsEmpty());
 }
 
+// Deleting the newest row must not let the next insert take its pk: live
+// streams, the feed and Last-Event-ID resume all continue "after pk N".
+TEST_P(StoreContract, ObjectPksAreNeverReusedAfterDeletingTheNewest) {
+  int64_t a = AddChannel("a");
+  Insert(a, {Indicator("old"), Indicator("newest")}, kT0);
+  ObjectQuery q;
+  q.ids = {"indicator--newest"};
+  auto rows = Query(q);
+  ASSERT_EQ(rows.size(), 1u);
+  const int64_t deleted_pk = rows[0].pk;
+  auto feed = store_->OpenObjectFeed();
+  ASSERT_TRUE(feed.ok()) << feed.error().ToString();
+  const std::vector<int64_t> pks{deleted_pk};
+  ASSERT_EQ(*store_->DeleteVersions(pks), 1);
+  Insert(a, {Indicator("after")}, kT0);
+  q.ids = {"indicator--after"};
+  rows = Query(q);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_GT(rows[0].pk, deleted_pk);
+  std::vector<std::string> got;
+  for (int i = 0; i < 20 && got.empty(); ++i) {
+    auto next = (*feed)->Next(std::chrono::milliseconds(500), 10);
+    ASSERT_TRUE(next.ok()) << next.error().ToString();
+    for (const auto& r : *next) got.push_back(r.stix_id);
+  }
+  EXPECT_THAT(got, ElementsAre("indicator--after"));
+}
+
 // --- TAXII status, server secrets -------------------------------------------------
 
 TEST_P(StoreContract, TaxiiStatusPutGetReplace) {

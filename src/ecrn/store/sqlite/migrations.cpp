@@ -63,7 +63,7 @@ CREATE TABLE memberships (
 ) WITHOUT ROWID;
 CREATE INDEX memberships_org ON memberships(org_id);
 CREATE TABLE objects (
-  pk INTEGER PRIMARY KEY,
+  pk INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: streams resume "after pk N"
   channel_id INTEGER NOT NULL REFERENCES channels(id),
   stix_id TEXT NOT NULL,
   type TEXT NOT NULL,
