@@ -7,7 +7,14 @@
 // violations. The browser may talk only to the server under test.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { cspViolations, launchBrowser, openPage as open, scratch, startServer } from './harness.mjs';
+import {
+  cspViolations,
+  launchBrowser,
+  openPage as open,
+  scratch,
+  startServer,
+  teardown,
+} from './harness.mjs';
 
 let tmp;
 let server;
@@ -23,11 +30,13 @@ before(async () => {
   ({ context, problems } = await launchBrowser(tmp.dir, base));
 });
 
-after(async () => {
-  await context?.close();
-  await server?.stop();
-  tmp?.remove();
-});
+after(() =>
+  teardown(
+    () => context?.close(),
+    () => server?.stop(),
+    () => tmp?.remove(),
+  ),
+);
 
 // Signed out, GET /api/v1/session answers 401 (404 until the API exists);
 // the browser logs that status, which is expected and the only one allowed.

@@ -16,6 +16,7 @@
 #include "ecrn/http/openapi.hpp"
 #include "ecrn/http/paging.hpp"
 #include "ecrn/intel/publish.hpp"
+#include "ecrn/intel/observables.hpp"
 #include "ecrn/intel/read.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
@@ -299,7 +300,7 @@ Result<Response> SearchObjects(Rest& rest, const Caller& c, const RouteContext& 
         q.created_by = org->identity_id;
       }
     } else if (key == "observable") {
-      q.observable_value = value;
+      q.observables = intel::ObservableCandidates(value);
     } else if (key == "since" || key == "until") {
       auto t = ParseTimestamp(value);
       if (!t.ok()) return Error::Invalid(key + ": " + t.error().message);

@@ -1,7 +1,9 @@
 #include "ecrn/intel/observables.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <string>
+#include <utility>
 
 namespace ecrn::intel {
 namespace {
@@ -159,6 +161,42 @@ void ExtractPatternObservables(std::string_view p, std::vector<store::Observable
       }
     }
   }
+}
+
+std::vector<store::Observable> ObservableCandidates(std::string_view value) {
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) {
+    value.remove_suffix(1);
+  }
+  std::vector<store::Observable> out;
+  if (value.empty()) return out;
+  for (std::string_view kind : {"domain-name", "ipv4-addr", "ipv6-addr", "url", "email-addr"}) {
+    Add(kind, value, out);
+  }
+  auto is_hex = [](std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+    });
+  };
+  if (auto colon = value.find(':');
+      colon != std::string_view::npos && colon > 0 && is_hex(value.substr(colon + 1))) {
+    AddHash(value.substr(0, colon), value.substr(colon + 1), out);
+  }
+  if (is_hex(value)) {
+    // The algorithms whose digests have this many hex digits.
+    static const std::pair<size_t, std::vector<std::string_view>> kByLength[] = {
+        {32, {"MD5"}},     {40, {"SHA-1"}},
+        {56, {"SHA-224"}}, {64, {"SHA-256", "SHA3-256"}},
+        {96, {"SHA-384"}}, {128, {"SHA-512", "SHA3-512"}},
+    };
+    for (const auto& [length, algorithms] : kByLength) {
+      if (value.size() != length) continue;
+      for (auto algorithm : algorithms) AddHash(algorithm, value, out);
+    }
+  }
+  return out;
 }
 
 void ExtractObservables(const stix::Object& object, std::vector<store::Observable>& out) {

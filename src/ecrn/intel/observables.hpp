@@ -31,6 +31,13 @@ void ExtractObservables(const stix::Object& object, std::vector<store::Observabl
 // Observables named by a STIX pattern's equality comparisons.
 void ExtractPatternObservables(std::string_view pattern, std::vector<store::Observable>& out);
 
+// The (kind, value) pairs under which a value a user typed may be indexed,
+// normalised as ExtractObservables normalises them: as a domain name, IP
+// address, URL or e-mail address, and as a file hash when it is hex of a
+// hash's length (bare, or "ALGORITHM:hex"). Never a reference kind. Empty for
+// an empty value.
+std::vector<store::Observable> ObservableCandidates(std::string_view value);
+
 // "SHA256" / "sha-256" → "SHA-256"; unknown names upper-cased.
 std::string NormaliseHashAlgorithm(std::string_view name);
 

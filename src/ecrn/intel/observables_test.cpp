@@ -70,6 +70,56 @@ TEST(ObjectObservables, ScosIndicatorsAndOthers) {
   EXPECT_EQ(NormaliseHashAlgorithm("Sha512"), "SHA-512");
 }
 
+TEST(ObservableCandidates, EveryKindAValueMayBeIndexedAs) {
+  auto flat = [](std::string_view value) {
+    std::vector<std::string> out;
+    for (const auto& o : ObservableCandidates(value)) out.push_back(o.kind + "=" + o.value);
+    return out;
+  };
+  EXPECT_THAT(flat("  Results.Example.ORG "),
+              UnorderedElementsAre("domain-name=results.example.org",
+                                   "ipv4-addr=Results.Example.ORG", "ipv6-addr=results.example.org",
+                                   "url=Results.Example.ORG", "email-addr=results.example.org"));
+  const std::string sha256(64, 'A');
+  const std::string lower(64, 'a');
+  auto hashes = [&](std::string_view value) {
+    std::vector<std::string> out;
+    for (const auto& o : ObservableCandidates(value)) {
+      if (o.kind == "file-hash") out.push_back(o.value);
+    }
+    return out;
+  };
+  EXPECT_THAT(hashes(sha256), ElementsAre("SHA-256:" + lower, "SHA3-256:" + lower));
+  EXPECT_THAT(hashes("sha256:" + sha256), ElementsAre("SHA-256:" + lower));
+  EXPECT_THAT(hashes(std::string(32, 'f')), ElementsAre("MD5:" + std::string(32, 'f')));
+  EXPECT_THAT(hashes(std::string(33, 'f')), IsEmpty()) << "no hash has 33 hex digits";
+  EXPECT_THAT(hashes("results.example"), IsEmpty());
+  EXPECT_THAT(ObservableCandidates("   "), IsEmpty());
+  for (const auto& o : ObservableCandidates("indicator--1")) EXPECT_FALSE(IsReferenceKind(o.kind));
+}
+
+// A value the index holds is found under the candidates of what a user types.
+TEST(ObservableCandidates, IncludeWhatExtractionStores) {
+  for (
+      std::string_view json :
+      {R"({"type":"domain-name","id":"domain-name--1","value":"Vote.Example"})",
+       R"({"type":"file","id":"file--1","hashes":{"SHA-256":"0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"}})",
+       R"({"type":"ipv6-addr","id":"ipv6-addr--1","value":"2001:DB8::1"})"}) {
+    std::vector<store::Observable> stored;
+    ExtractObservables(stix::Object(boost::json::parse(json).as_object()), stored);
+    ASSERT_EQ(stored.size(), 1u) << json;
+    const auto typed = boost::json::parse(json).as_object();
+    std::string value = typed.contains("value")
+                            ? std::string(typed.at("value").as_string())
+                            : std::string(typed.at("hashes").at("SHA-256").as_string());
+    bool found = false;
+    for (const auto& c : ObservableCandidates(value)) {
+      found = found || (c.kind == stored[0].kind && c.value == stored[0].value);
+    }
+    EXPECT_TRUE(found) << json;
+  }
+}
+
 TEST(ObjectObservables, RelationshipsAndSightingsIndexTheirReferences) {
   EXPECT_THAT(OfObject(R"({"type":"relationship","source_ref":"indicator--1",)"
                        R"("target_ref":"malware--2","relationship_type":"indicates"})"),

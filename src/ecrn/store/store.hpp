@@ -159,8 +159,10 @@ struct ObjectQuery {
   // Case-insensitive substring of the object's "name" or "description"
   // (not indexed: a scan of the rows the other filters leave).
   std::optional<std::string> text;
-  // Objects with this value in the observable index (any kind).
-  std::optional<std::string> observable_value;
+  // Objects indexed with any of these (kind, value) pairs (an empty list
+  // matches nothing). intel::ObservableCandidates turns a value a user typed
+  // into the pairs it may be stored as.
+  std::optional<std::vector<Observable>> observables;
   // Rows stored after the row with this pk (pk > this), e.g. to replay a
   // live stream from a Last-Event-ID.
   std::optional<int64_t> pk_above;

@@ -230,11 +230,15 @@ TEST_P(StoreContract, TextObservableAndNewestFirst) {
   q.text = "indicator";  // a key or type, not in a name or description
   EXPECT_THAT(Query(q), IsEmpty());
   q.text.reset();
-  q.observable_value = "Results-Site.example";
+  q.observables = std::vector<Observable>{{"domain-name", "Results-Site.example"}};
   EXPECT_THAT(Ids(Query(q)), ElementsAre("domain-name--Results-Site.example"));
-  q.observable_value = "c.example";
+  q.observables = std::vector<Observable>{{"url", "Results-Site.example"}};  // the kind counts too
+  EXPECT_THAT(Query(q), IsEmpty());
+  q.observables = std::vector<Observable>{{"ipv4-addr", "192.0.2.1"}, {"domain-name", "c.example"}};
   EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--c"));
-  q.observable_value.reset();
+  q.observables = std::vector<Observable>{};
+  EXPECT_THAT(Query(q), IsEmpty());
+  q.observables.reset();
 
   q.newest_first = true;
   q.limit = 2;

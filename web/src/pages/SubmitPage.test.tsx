@@ -102,6 +102,12 @@ describe('submit', () => {
     const status = await screen.findByRole('status', { name: 'Result' });
     expect(status.textContent).toContain('Added');
     expect(screen.getByRole('link', { name: String(o.id) })).toBeTruthy();
+    // The form is ready for the next item: the marking is the channel's
+    // default again and no recipient is kept.
+    expect((screen.getByLabelText('TLP marking') as HTMLSelectElement).value).toBe('amber');
+    expect(screen.queryByLabelText('bob (CERT-MD)')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('TLP marking'), 'red');
+    expect(((await screen.findByLabelText('bob (CERT-MD)')) as HTMLInputElement).checked).toBe(false);
   });
 
   it('sends no recipients for other TLP levels and checks the form first', async () => {

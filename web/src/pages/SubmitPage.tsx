@@ -181,6 +181,11 @@ export function SubmitPage() {
       const answer = await api.post<{ results: SubmitResult[] }>('/api/v1/objects', body);
       setResults(answer.results);
       if (answer.results.every((r) => r.status !== 'rejected')) {
+        // The next submission starts from the channel's default marking
+        // again: a RED choice must never carry over to it unnoticed.
+        const c = writable.find((x) => x.id === channelId);
+        setTlp(c && isTlpLevel(c.default_tlp) ? c.default_tlp : 'amber');
+        setRecipients([]);
         setName('');
         setDescription('');
         setPattern('');

@@ -469,10 +469,19 @@ class PostgresStore final : public Store {
       params.Text(*q.text);
       filters.emplace_back("text_contains", next());
     }
-    if (q.observable_value) {
-      params.Text(*q.observable_value);
+    if (q.observables) {
+      std::vector<std::string> kinds, values;
+      for (const auto& o : *q.observables) {
+        kinds.push_back(o.kind);
+        values.push_back(o.value);
+      }
+      params.Text(text_array(kinds));
+      const std::string kinds_param = next();
+      params.Text(text_array(values));
       filters.emplace_back("pk",
-                           "IN (SELECT object_pk FROM observables WHERE value = " + next() + ")");
+                           "IN (SELECT object_pk FROM observables WHERE (kind, value) IN "
+                           "(SELECT * FROM unnest(" +
+                               kinds_param + "::text[], " + next() + "::text[])))");
     }
     if (q.pk_above) {
       params.Int(*q.pk_above);

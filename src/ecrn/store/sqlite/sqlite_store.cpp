@@ -514,12 +514,24 @@ class SqliteStore final : public Store {
         add_text(*q.text);
         add_text(*q.text);
       }
-      if (q.observable_value) {
-        // The first observable is in the row, the others in observables.
-        sql += " AND (" + t + ".obs_value = ? OR " + t +
-               ".pk IN (SELECT object_pk FROM observables WHERE value = ?))";
-        add_text(*q.observable_value);
-        add_text(*q.observable_value);
+      if (q.observables) {
+        // The first observable is in the row, the others in observables;
+        // each (kind, value) pair is an index probe.
+        // (A constant first term would keep SQLite from using the indexes.)
+        std::string in_row, in_table;
+        for (size_t i = 0; i < q.observables->size(); ++i) {
+          in_row += std::string(i ? " OR " : "") + "(obs_kind = ? AND obs_value = ?)";
+          in_table += std::string(i ? " OR " : "") + "(kind = ? AND value = ?)";
+        }
+        if (q.observables->empty()) in_row = in_table = "0";
+        sql += " AND " + t + ".pk IN (SELECT pk FROM objects WHERE " + in_row +
+               " UNION ALL SELECT object_pk FROM observables WHERE " + in_table + ")";
+        for (int pass = 0; pass < 2; ++pass) {
+          for (const auto& o : *q.observables) {
+            add_text(o.kind);
+            add_text(o.value);
+          }
+        }
       }
       if (q.pk_above) {
         sql += " AND " + t + ".pk > ?";
