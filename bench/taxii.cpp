@@ -49,8 +49,12 @@ constexpr char kTaxii[] = "application/taxii+json;version=2.1";
 constexpr uint64_t kPostSeed = 7001;  // + stage: the POSTed indicators
 constexpr uint64_t kFillSeed = 9001;  // + stage: the imported fill
 
+// The running `ecrn serve`, killed by Die (exit runs no destructors).
+pid_t g_server_pid = -1;
+
 [[noreturn]] void Die(const std::string& message) {
   std::fprintf(stderr, "ecrn_bench_taxii: %s\n", message.c_str());
+  if (g_server_pid > 0) kill(g_server_pid, SIGKILL);
   std::exit(1);
 }
 
@@ -155,8 +159,10 @@ Network SetUp(const Args& a, const std::string& db) {
     std::string_view line = rest.substr(0, nl);
     rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
     std::vector<std::string_view> cols;
-    for (size_t tab; (tab = line.find('\t')) != std::string_view::npos; line.remove_prefix(tab + 1))
+    for (size_t tab; (tab = line.find('\t')) != std::string_view::npos;
+         line.remove_prefix(tab + 1)) {
       cols.push_back(line.substr(0, tab));
+    }
     cols.push_back(line);
     if (cols.size() >= 4 && cols[1] == "bench") n.collection = std::string(cols[3]);
   }
@@ -208,6 +214,7 @@ Server StartServer(const Args& a, const Network& n) {
   s.process = std::make_unique<testing::ChildProcess>(
       std::vector<std::string>{a.ecrn, "serve", "--db", n.db, "--listen", "127.0.0.1:0",
                                "--threads", std::to_string(a.server_threads)});
+  g_server_pid = s.process->pid();
   const std::string line = s.process->ReadLine(std::chrono::seconds(60)).value_or("");
   const auto colon = line.rfind(':');
   if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos) {
@@ -714,6 +721,7 @@ int Main(int argc, char** argv) {
 
   s.process->Signal(SIGTERM);
   s.process->Wait(std::chrono::seconds(30));
+  g_server_pid = -1;  // reaped here, or killed by ~ChildProcess
   std::fputs((a.json ? Json(a, results) : Markdown(a, results)).c_str(), stdout);
   return 0;
 }
