@@ -65,7 +65,7 @@ struct ImportArgs {
   bool quiet = false;
 };
 
-int RunImport(store::Store& db, const ImportArgs& a) {
+int ImportFiles(store::Store& db, const ImportArgs& a) {
   auto channel = db.FindChannel(a.channel);
   if (!channel) return Fail(channel.error(), kExitUsage);
   intel::IngestOptions options;
@@ -139,6 +139,22 @@ int RunImport(store::Store& db, const ImportArgs& a) {
   if (a.files.size() > 1) {
     std::cout << "total: " << total_added << " added, " << total_dup << " already present, "
               << total_rejected << " rejected\n";
+  }
+  return rc;
+}
+
+int RunImport(store::Store& db, const ImportArgs& a) {
+  // Into an empty store, the indexes are built once at the end; whatever
+  // happens in between, they are rebuilt here (or by the next open).
+  auto bulk = db.BeginBulkLoad();
+  if (!bulk) return Fail(bulk.error());
+  int rc = ImportFiles(db, a);
+  if (*bulk) {
+    if (auto built = db.EndBulkLoad(); !built) {
+      Fail("building the indexes after the import: " + built.error().message +
+           " (the objects are stored; the next `ecrn` command on this database builds them)");
+      if (rc == kExitOk) rc = kExitFailed;
+    }
   }
   return rc;
 }

@@ -66,6 +66,8 @@ class ForwardingStore : public Store {
                                                    Micros now) override {
     return inner_.InsertObjects(channel_id, objects, now);
   }
+  Result<bool> BeginBulkLoad() override { return inner_.BeginBulkLoad(); }
+  Result<void> EndBulkLoad() override { return inner_.EndBulkLoad(); }
   Result<std::vector<StoredObject>> QueryObjects(const ObjectQuery& query) override {
     return inner_.QueryObjects(query);
   }

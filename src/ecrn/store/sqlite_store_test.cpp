@@ -3,10 +3,13 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "ecrn/store/sqlite/migrations.hpp"
+#include "ecrn/store/sqlite/sqlite_db.hpp"
 #include "ecrn/store/store.hpp"
 #include "ecrn/store/store_contract.hpp"
 #include "ecrn/store/store_contract_hub.hpp"
@@ -59,6 +62,49 @@ TEST(SqliteStore, CheckpointsTheWalInTheBackground) {
   }
   EXPECT_GE(std::filesystem::file_size(path), before + 1024 * 1024);
   EXPECT_EQ(*(*store)->CountObjects(*ch), 256);
+}
+
+// The secondary indexes of the object tables, by name, with their SQL as
+// sqlite_master holds it ("" when absent).
+std::map<std::string, std::string> ObjectIndexes(const std::string& path) {
+  auto c = sqlite::Connection::Open(path, false, 5000);
+  EXPECT_TRUE(c.ok());
+  std::map<std::string, std::string> out;
+  if (!c.ok()) return out;
+  for (const auto& index : sqlite::ObjectSecondaryIndexes()) {
+    auto s = (*c)->Prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?");
+    EXPECT_TRUE(s.ok());
+    (*s)->BindStatic(1, index.name);
+    auto row = (*s)->Step();
+    out[std::string(index.name)] = row.ok() && *row ? (*s)->Text(0) : "";
+  }
+  return out;
+}
+
+// The list of indexes a bulk load drops is the one the migrations build; an
+// interrupted bulk load (no EndBulkLoad) is repaired by the next Migrate().
+TEST(SqliteStore, BulkLoadDropsExactlyTheMigratedIndexesAndMigrateRebuildsThem) {
+  ecrn::testing::TempDir dir;
+  const std::string path = dir.File("bulk.db");
+  std::map<std::string, std::string> migrated;
+  {
+    auto store = OpenStore(path);
+    ASSERT_TRUE(store.ok()) << store.error().ToString();
+    ASSERT_TRUE((*store)->Migrate().ok());
+    migrated = ObjectIndexes(path);
+    for (const auto& index : sqlite::ObjectSecondaryIndexes()) {
+      EXPECT_EQ(migrated[std::string(index.name)],
+                "CREATE INDEX " + std::string(index.name) + " " + std::string(index.definition));
+    }
+    auto began = (*store)->BeginBulkLoad();
+    ASSERT_TRUE(began.ok());
+    EXPECT_TRUE(*began);
+    for (const auto& [name, sql] : ObjectIndexes(path)) EXPECT_EQ(sql, "") << name;
+  }  // the "import" dies here, before EndBulkLoad
+  auto store = OpenStore(path);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Migrate().ok());
+  EXPECT_EQ(ObjectIndexes(path), migrated);
 }
 
 }  // namespace

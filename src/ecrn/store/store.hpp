@@ -289,6 +289,15 @@ class Store {
   virtual Result<std::vector<InsertOutcome>> InsertObjects(int64_t channel_id,
                                                            std::span<const NewObject> objects,
                                                            Micros now) = 0;
+  // Bulk loading. While the store holds no objects at all, building the
+  // secondary indexes once after a large load costs much less than keeping
+  // them up to date row by row: BeginBulkLoad drops them then (true) or does
+  // nothing (false: objects exist, or the backend has no such mode), and
+  // EndBulkLoad builds whatever is missing. Queries stay correct in between,
+  // only slower; Migrate() also rebuilds them, so a load that was
+  // interrupted leaves nothing behind. For `ecrn import`.
+  virtual Result<bool> BeginBulkLoad() = 0;
+  virtual Result<void> EndBulkLoad() = 0;
   // Stored versions matching `query`, in (date_added, pk) order.
   virtual Result<std::vector<StoredObject>> QueryObjects(const ObjectQuery& query) = 0;
   // Number of stored versions (all channels) — for metrics and tests.

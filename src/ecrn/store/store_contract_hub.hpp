@@ -392,6 +392,39 @@ TEST_P(StoreContract, ObjectPksAreNeverReusedAfterDeletingTheNewest) {
   EXPECT_THAT(got, ElementsAre("indicator--after"));
 }
 
+// A bulk load changes nothing a query sees: the same rows before, during and
+// after, and only an empty store takes the bulk mode.
+TEST_P(StoreContract, BulkLoadKeepsQueriesCorrect) {
+  int64_t a = AddChannel("a");
+  auto began = store_->BeginBulkLoad();
+  ASSERT_TRUE(began.ok()) << began.error().ToString();
+  EXPECT_EQ(*began, GetParam().name == "sqlite") << "SQLite drops the indexes of an empty store";
+  Insert(a, {Indicator("1", 0, "identity--x", "red"), Domain("bulk.example"), Indicator("2")}, kT0);
+  auto check = [&] {
+    ObjectQuery q;
+    q.types = {"domain-name"};
+    EXPECT_THAT(Ids(Query(q)), ElementsAre("domain-name--bulk.example"));
+    q.types.clear();
+    q.tlps = {"red"};
+    EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--1"));
+    q.tlps.clear();
+    q.created_by = "identity--x";
+    EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--1"));
+    q.created_by.reset();
+    q.observables = std::vector<Observable>{{"domain-name", "2.example"}};
+    EXPECT_THAT(Ids(Query(q)), ElementsAre("indicator--2"));
+  };
+  check();
+  ASSERT_TRUE(store_->EndBulkLoad().ok());
+  check();
+  // Objects exist now: no bulk mode, and ending it again is harmless.
+  auto again = store_->BeginBulkLoad();
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again);
+  ASSERT_TRUE(store_->EndBulkLoad().ok());
+  check();
+}
+
 // --- TAXII status, server secrets -------------------------------------------------
 
 TEST_P(StoreContract, TaxiiStatusPutGetReplace) {

@@ -377,6 +377,10 @@ class PostgresStore final : public Store {
 
   // --- objects -------------------------------------------------------------
 
+  // PostgreSQL keeps its indexes during loads (several servers share it).
+  Result<bool> BeginBulkLoad() override { return false; }
+  Result<void> EndBulkLoad() override { return Ok(); }
+
   Result<std::vector<InsertOutcome>> InsertObjects(int64_t channel_id,
                                                    std::span<const NewObject> objects,
                                                    Micros now) override {

@@ -167,6 +167,20 @@ INSERT INTO audit_head (id, seq, hash, time) VALUES (1, 0, '', 0);
 
 }  // namespace
 
+std::span<const SecondaryIndex> ObjectSecondaryIndexes() {
+  // Must match the schema the migrations build (a test compares them).
+  static constexpr SecondaryIndex kIndexes[] = {
+      {"objects_added", "ON objects(channel_id, date_added)"},
+      {"objects_type", "ON objects(type, date_added)"},
+      {"objects_modified", "ON objects(modified)"},
+      {"objects_creator", "ON objects(created_by) WHERE created_by IS NOT NULL"},
+      {"objects_tlp", "ON objects(tlp) WHERE tlp IS NOT NULL"},
+      {"objects_observable", "ON objects(obs_kind, obs_value) WHERE obs_kind IS NOT NULL"},
+      {"observables_value", "ON observables(kind, value)"},
+  };
+  return kIndexes;
+}
+
 std::span<const Migration> Migrations() { return kMigrations; }
 
 }  // namespace ecrn::store::sqlite

@@ -156,8 +156,27 @@ class SqliteStore final : public Store {
                                                "CAST(strftime('%s','now') AS INTEGER) * 1000000)"));
         ECRN_TRY(ins->Bind(1, int64_t{m.version}).Run());
       }
-      return Ok();
+      // A bulk load that did not finish left its indexes dropped.
+      return BuildMissingIndexes(*writer_);
     });
+  }
+
+  Result<bool> BeginBulkLoad() override {
+    return Write([&](Connection& c) -> Result<bool> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT EXISTS (SELECT 1 FROM objects)"));
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      const bool empty = row && s->Int(0) == 0;
+      s->Reset();
+      if (!empty) return false;
+      for (const auto& index : sqlite::ObjectSecondaryIndexes()) {
+        ECRN_TRY(c.Exec("DROP INDEX IF EXISTS " + std::string(index.name)));
+      }
+      return true;
+    });
+  }
+
+  Result<void> EndBulkLoad() override {
+    return Write([&](Connection& c) { return BuildMissingIndexes(c); });
   }
 
   Result<int> SchemaVersion() override {
@@ -888,6 +907,14 @@ class SqliteStore final : public Store {
     const int version = r2 ? static_cast<int>(s->Int(0)) : 0;
     s->Reset();
     return version;
+  }
+
+  static Result<void> BuildMissingIndexes(Connection& c) {
+    for (const auto& index : sqlite::ObjectSecondaryIndexes()) {
+      ECRN_TRY(c.Exec("CREATE INDEX IF NOT EXISTS " + std::string(index.name) + " " +
+                      std::string(index.definition)));
+    }
+    return Ok();
   }
 
   // Runs a write in one immediate transaction on the writer connection.
