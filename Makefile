@@ -48,6 +48,7 @@ test: build-debug build-release
 
 bench: build-release
 	@scripts/bench-ingest $(RELEASE_DIR)
+	@scripts/bench-taxii $(RELEASE_DIR)
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

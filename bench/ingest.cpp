@@ -19,7 +19,6 @@
 #include <functional>
 #include <iterator>
 #include <optional>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -36,10 +35,10 @@
 #include "ecrn/core/time.hpp"
 #include "ecrn/intel/observables.hpp"
 #include "ecrn/stix/object.hpp"
-#include "ecrn/stix/sco_id.hpp"
 #include "ecrn/stix/tlp.hpp"
 #include "ecrn/stix/validate.hpp"
 #include "ecrn/store/store.hpp"
+#include "indicators.hpp"
 
 #ifndef ECRN_BIN_DEFAULT
 #define ECRN_BIN_DEFAULT "ecrn"
@@ -75,184 +74,21 @@ double SelfCpuSeconds() {
 }
 
 // ---------------------------------------------------------------------------
-// The bundle generator.
-
-std::string Hex(std::mt19937_64& rng, int digits) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(digits);
-  uint64_t bits = 0;
-  for (int i = 0; i < digits; ++i) {
-    if (i % 16 == 0) bits = rng();
-    out += kDigits[bits & 0xf];
-    bits >>= 4;
-  }
-  return out;
-}
-
-std::string UuidV4(std::mt19937_64& rng) {
-  std::string h = Hex(rng, 32);
-  h[12] = '4';
-  h[16] = "89ab"[h[16] % 4];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
-}
-
-std::string Base36(uint64_t v) {
-  std::string out;
-  do {
-    out += "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36];
-    v /= 36;
-  } while (v);
-  return out;
-}
-
-template <size_t N>
-std::string_view Pick(std::mt19937_64& rng, const std::string_view (&list)[N]) {
-  return list[rng() % N];
-}
-
-constexpr std::string_view kWords[] = {
-    "vote",    "ballot",   "poll",   "count",   "secure", "verify",   "update",  "official",
-    "result",  "register", "portal", "civic",   "elect",  "citizen",  "support", "login",
-    "account", "news",     "live",   "station", "voter",  "district", "county",  "tally"};
-constexpr std::string_view kTlds[] = {"com", "net",    "org",  "info", "xyz",
-                                      "top", "online", "site", "live", "co"};
-constexpr std::string_view kPaths[] = {"login", "verify", "wp-admin", "download", "docs",
-                                       "auth",  "secure", "update",   "form",     "invoice"};
-constexpr std::string_view kFirstOctets[] = {"23",  "45",  "62",  "77",  "91",  "103",
-                                             "141", "146", "176", "185", "193", "212"};
-
-// The SCO kinds indicators point at, in rotation.
-enum class Kind { kDomain, kIpv4, kIpv6, kUrl, kFileSha256, kEmail };
-constexpr Kind kKinds[] = {Kind::kDomain, Kind::kIpv4,       Kind::kUrl,
-                           Kind::kIpv6,   Kind::kFileSha256, Kind::kEmail};
-
-struct Sco {
-  std::string type;
-  std::string pattern;
-  json::object json;
-  std::string_view name;
-};
-
-// A domain unique for `j`.
-std::string Domain(std::mt19937_64& rng, uint64_t j) {
-  return std::string(Pick(rng, kWords)) + "-" + std::string(Pick(rng, kWords)) + "-" + Base36(j) +
-         "." + std::string(Pick(rng, kTlds));
-}
-
-// One SCO (unique per `j`, the running index) and the pattern that names it.
-Sco MakeSco(std::mt19937_64& rng, Kind kind, uint64_t j) {
-  Sco s;
-  std::string value;
-  switch (kind) {
-    case Kind::kDomain:
-      s.type = "domain-name";
-      value = Domain(rng, j);
-      s.name = "Phishing domain impersonating an election authority";
-      break;
-    case Kind::kIpv4: {
-      // The low 24 bits are a bijection of j, so addresses never repeat.
-      const uint32_t low = static_cast<uint32_t>(j * 0x9E3779u) & 0xFFFFFFu;
-      s.type = "ipv4-addr";
-      value = std::string(Pick(rng, kFirstOctets)) + "." + std::to_string(low >> 16) + "." +
-              std::to_string((low >> 8) & 0xFF) + "." + std::to_string(low & 0xFF);
-      s.name = "Scanner probing a voter registration portal";
-      break;
-    }
-    case Kind::kIpv6: {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "2a0%x:%x:%x:%x::%x", static_cast<unsigned>(rng() % 10),
-                    static_cast<unsigned>(rng() & 0xFFFF),
-                    static_cast<unsigned>((j >> 16) & 0xFFFF), static_cast<unsigned>(j & 0xFFFF),
-                    static_cast<unsigned>(1 + rng() % 0xFFFE));
-      s.type = "ipv6-addr";
-      value = buf;
-      s.name = "Command-and-control server (IPv6)";
-      break;
-    }
-    case Kind::kUrl:
-      s.type = "url";
-      value = std::string(rng() % 4 ? "https://" : "http://") + Domain(rng, j) + "/" +
-              std::string(Pick(rng, kPaths)) + "/" + Hex(rng, 8) + ".php?session=" + Hex(rng, 12);
-      s.name = "Credential-harvesting URL aimed at poll workers";
-      break;
-    case Kind::kFileSha256: {
-      s.type = "file";
-      std::string hash = Hex(rng, 64);
-      s.pattern = "[file:hashes.'SHA-256' = '" + hash + "']";
-      s.json = {{"type", "file"},
-                {"spec_version", "2.1"},
-                {"id", ""},
-                {"hashes", {{"SHA-256", hash}}},
-                {"name", "ballot-update-" + Base36(j) + ".docm"}};
-      s.name = "Malicious document attached to results-day phishing";
-      break;
-    }
-    case Kind::kEmail:
-      s.type = "email-addr";
-      value = std::string(Pick(rng, kWords)) + "." + Base36(j) + "@" + Domain(rng, j);
-      s.name = "Spear-phishing sender address";
-      break;
-  }
-  if (s.json.empty()) {
-    s.pattern = "[" + s.type + ":value = '" + value + "']";
-    s.json = {{"type", s.type}, {"spec_version", "2.1"}, {"id", ""}, {"value", value}};
-  }
-  auto id = stix::DeterministicScoId(stix::Object(s.json));
-  if (!id) Die("no deterministic id for a generated " + s.type);
-  s.json["id"] = *id;
-  return s;
-}
+// The bundle.
 
 // Writes the bundle (one identity, then N indicators each followed by its
 // SCO) to `path`; returns the number of objects in it. Deterministic.
 size_t GenerateBundle(const fs::path& path, size_t indicators) {
-  std::mt19937_64 rng(kSeed);
+  IndicatorGenerator gen(kSeed);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) Die("cannot write " + path.string());
-  const Micros base = ParseTimestamp("2024-01-15T08:00:00.000Z")->micros;
-  const std::string identity_id = "identity--" + UuidV4(rng);
-  const std::string created0 = FormatTimestamp(base, 3);
-  json::object identity = {{"type", "identity"},
-                           {"spec_version", "2.1"},
-                           {"id", identity_id},
-                           {"created", created0},
-                           {"modified", created0},
-                           {"name", "ECRN Benchmark Election Commission CERT"},
-                           {"identity_class", "organization"},
-                           {"sectors", {"government"}}};
-  constexpr stix::Tlp kTlps[] = {stix::Tlp::kClear, stix::Tlp::kGreen, stix::Tlp::kAmber,
-                                 stix::Tlp::kAmberStrict};
-  constexpr std::string_view kIndicatorTypes[] = {"malicious-activity", "compromised",
-                                                  "anomalous-activity", "attribution"};
-  out << R"({"type":"bundle","id":"bundle--)" << UuidV4(rng) << R"(","objects":[)"
+  out << R"({"type":"bundle","id":"bundle--)" << gen.NextUuid() << R"(","objects":[)"
       << "\n"
-      << json::serialize(identity);
+      << json::serialize(gen.identity());
   size_t objects = 1;
   for (size_t i = 0; i < indicators; ++i) {
-    const Kind kind = kKinds[i % std::size(kKinds)];
-    Sco sco = MakeSco(rng, kind, i);
-    const Micros created = base + static_cast<Micros>(i) * 37'000'000 + (rng() % 1000) * 1000;
-    const Micros modified = created + (rng() % 3 == 0 ? (rng() % 86'400'000) * 1000 : 0);
-    const std::string created_text = FormatTimestamp(created, 3);
-    json::object ind = {
-        {"type", "indicator"},
-        {"spec_version", "2.1"},
-        {"id", "indicator--" + UuidV4(rng)},
-        {"created_by_ref", identity_id},
-        {"created", created_text},
-        {"modified", FormatTimestamp(modified, 3)},
-        {"name", sco.name},
-        {"description", "Observed during the 2024 general election; reported by a member CERT."},
-        {"indicator_types", {Pick(rng, kIndicatorTypes)}},
-        {"pattern", sco.pattern},
-        {"pattern_type", "stix"},
-        {"pattern_version", "2.1"},
-        {"valid_from", created_text},
-        {"confidence", static_cast<int64_t>(50 + rng() % 50)},
-        {"object_marking_refs", {stix::TlpMarkingId(kTlps[rng() % std::size(kTlps)])}}};
-    out << ",\n" << json::serialize(ind) << ",\n" << json::serialize(sco.json);
+    auto [indicator, sco] = gen.Next();
+    out << ",\n" << json::serialize(indicator) << ",\n" << json::serialize(sco);
     objects += 2;
   }
   out << "\n]}\n";

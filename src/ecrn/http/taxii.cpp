@@ -299,6 +299,9 @@ std::string Envelope(const Page& page) {
   std::string body = page.more
                          ? R"({"more":true,"next":)" + json::serialize(json::value(page.next)) + ","
                          : std::string(R"({"more":false,)");
+  size_t size = body.size() + 16;
+  for (const auto& row : page.rows) size += row.json.size() + 1;
+  body.reserve(size);  // one allocation for a page of any size
   body += R"("objects":[)";
   for (size_t i = 0; i < page.rows.size(); ++i) {
     if (i) body += ',';

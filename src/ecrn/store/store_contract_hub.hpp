@@ -134,6 +134,70 @@ TEST_P(StoreContract, VersionSelectors) {
   EXPECT_EQ(modified(q).size(), 4u);
 }
 
+// The same selectors when ids are named (the lookup TAXII POST's existence
+// check and GET of one object make): still per channel and per reader, the
+// first and latest among the versions that match.
+TEST_P(StoreContract, VersionSelectorsById) {
+  int64_t org = AddOrg("A");
+  int64_t alice = AddUser(org, "alice");
+  int64_t bob = AddUser(org, "bob");
+  int64_t c1 = AddChannel("one");
+  int64_t c2 = AddChannel("two");
+  NewObject newest = Indicator("x", 4, "identity--a", "red");
+  newest.red_recipients = {alice};
+  Insert(c1, {Indicator("x", 2), Indicator("x", 3), newest, Indicator("y", 5)}, kT0);
+  Insert(c2, {Indicator("x", 1), Indicator("x", 9)}, kT0 + 10);
+  auto versions = [&](const ObjectQuery& q) {
+    std::vector<std::string> out;
+    for (const auto& o : Query(q)) {
+      out.push_back(o.stix_id.substr(11) + "@" + std::to_string((o.modified - kT0) / 1'000'000) +
+                    (o.channel_id == c1 ? "/one" : "/two"));
+    }
+    return out;
+  };
+  ObjectQuery q;
+  q.ids = {"indicator--x"};
+  q.channel_id = c1;
+  EXPECT_THAT(versions(q), ElementsAre("x@4/one"));
+  q.visible_to = Visibility{{c1, c2}, bob};  // bob may not read the RED version
+  EXPECT_THAT(versions(q), ElementsAre("x@3/one"));
+  q.last_version = false;
+  q.first_version = true;
+  EXPECT_THAT(versions(q), ElementsAre("x@2/one"));
+  q.channel_id.reset();
+  EXPECT_THAT(versions(q), ElementsAre("x@2/one", "x@1/two"));
+  q.visible_to = Visibility{{c2}, bob};
+  EXPECT_THAT(versions(q), ElementsAre("x@1/two"));
+  q.first_version = false;
+  q.last_version = true;
+  q.ids = {"indicator--x", "indicator--y"};
+  q.visible_to = Visibility{{c1}, alice};
+  EXPECT_THAT(versions(q), ElementsAre("x@4/one", "y@5/one"));
+}
+
+// Queries built at run time may be reused (SQLite caches their statements):
+// each run binds its own values, and many distinct queries in a row still
+// answer correctly.
+TEST_P(StoreContract, RepeatedAndManyDistinctQueries) {
+  int64_t ch = AddChannel("c");
+  std::vector<NewObject> objects;
+  for (int i = 0; i < 100; ++i) objects.push_back(Indicator(std::to_string(i)));
+  Insert(ch, objects, kT0);
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 100; ++i) {
+      ObjectQuery q;
+      q.channel_id = ch;
+      // i + 1 ids: a different SQL text each time.
+      for (int k = 0; k <= i; ++k) q.ids.push_back("indicator--" + std::to_string((k + i) % 100));
+      ASSERT_EQ(Query(q).size(), static_cast<size_t>(i + 1)) << "round " << round << " i " << i;
+      ObjectQuery one;
+      one.channel_id = ch;
+      one.ids = {"indicator--" + std::to_string(i)};
+      EXPECT_THAT(Ids(Query(one)), ElementsAre("indicator--" + std::to_string(i)));
+    }
+  }
+}
+
 TEST_P(StoreContract, SpecVersionFilter) {
   int64_t ch = AddChannel("c");
   NewObject old = Indicator("old");

@@ -94,6 +94,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
 
 Connection::~Connection() {
   cache_.clear();
+  runtime_cache_.clear();
   sqlite3_close(db_);
 }
 
@@ -115,6 +116,16 @@ Result<Statement*> Connection::Prepare(const std::string& sql) {
   ECRN_ASSIGN_OR_RETURN(auto stmt, PrepareOnce(sql));
   Statement* p = stmt.get();
   cache_.emplace(sql, std::move(stmt));
+  return p;
+}
+
+Result<Statement*> Connection::PrepareRuntime(const std::string& sql) {
+  auto it = runtime_cache_.find(sql);
+  if (it != runtime_cache_.end()) return &it->second->Reset();
+  ECRN_ASSIGN_OR_RETURN(auto stmt, PrepareOnce(sql));
+  if (runtime_cache_.size() >= kMaxRuntimeStatements) runtime_cache_.clear();
+  Statement* p = stmt.get();
+  runtime_cache_.emplace(sql, std::move(stmt));
   return p;
 }
 

@@ -462,6 +462,12 @@ class SqliteStore final : public Store {
     // The filters, written for table alias `t`; applied to the outer rows and,
     // for "latest version only", to the versions competing to be the latest
     // (so the latest is chosen among the rows the caller may match).
+    // With ids given, the channel terms are kept off the indexes (unary +):
+    // without statistics SQLite would otherwise walk the whole channel in
+    // date_added order (objects_added) instead of seeking each id, which
+    // made every id lookup (TAXII POST's existence check, GET of one object)
+    // cost O(objects in the channel).
+    const std::string unindexed = q.ids.empty() ? "" : "+";
     auto add_filters = [&](const std::string& t) {
       auto add_list = [&](const char* col, const std::vector<std::string>& values) {
         if (values.empty()) return;
@@ -473,7 +479,7 @@ class SqliteStore final : public Store {
         sql += ")";
       };
       if (q.channel_id) {
-        sql += " AND " + t + ".channel_id = ?";
+        sql += " AND " + unindexed + t + ".channel_id = ?";
         add_int(*q.channel_id);
       }
       add_list("type", q.types);
@@ -491,7 +497,7 @@ class SqliteStore final : public Store {
       }
       add_list("spec_version", q.spec_versions);
       if (q.visible_to) {
-        sql += " AND " + t + ".channel_id IN (";
+        sql += " AND " + unindexed + t + ".channel_id IN (";
         for (size_t i = 0; i < q.visible_to->channel_ids.size(); ++i) {
           sql += i ? ",?" : "?";
           add_int(q.visible_to->channel_ids[i]);
@@ -554,15 +560,20 @@ class SqliteStore final : public Store {
     add_filters("o");
     if (!q.all_versions) {
       // Which versions: the latest and/or earliest among the matching rows,
-      // and any named one. No selector at all matches nothing.
+      // and any named one. No selector at all matches nothing. The outer row
+      // matches the filters itself, so it is the latest (earliest) when no
+      // matching version of it is newer (older): a range seek on the unique
+      // (stix_id, channel_id, modified) index that is empty for an object
+      // with one version, where MAX()/MIN() read every version's row.
       std::vector<std::string> picks;
-      for (const char* agg : {"MAX", "MIN"}) {
-        if (std::string_view(agg) == "MAX" ? !q.last_version : !q.first_version) continue;
+      for (const char* cmp : {">", "<"}) {
+        if (std::string_view(cmp) == ">" ? !q.last_version : !q.first_version) continue;
         std::string saved;
         std::swap(saved, sql);
-        sql = std::string("o.modified = (SELECT ") + agg +
-              "(m.modified) FROM objects m WHERE m.stix_id = o.stix_id"
-              " AND m.channel_id = o.channel_id";
+        sql = std::string(
+                  "NOT EXISTS (SELECT 1 FROM objects m WHERE m.stix_id = o.stix_id"
+                  " AND m.channel_id = o.channel_id AND m.modified ") +
+              cmp + " o.modified";
         add_filters("m");
         sql += ")";
         std::swap(saved, sql);
@@ -590,9 +601,8 @@ class SqliteStore final : public Store {
                           : " ORDER BY o.date_added, o.pk LIMIT ?";
     add_int(static_cast<int64_t>(q.limit));
     return WithReader([&](Connection& c) -> Result<std::vector<StoredObject>> {
-      // The text varies with the filters and list lengths: not cached.
-      ECRN_ASSIGN_OR_RETURN(auto owned, c.PrepareOnce(sql));
-      Statement* s = owned.get();
+      // The text varies with the filters and list lengths: a bounded cache.
+      ECRN_ASSIGN_OR_RETURN(Statement * s, c.PrepareRuntime(sql));
       for (size_t i = 0; i < params.size(); ++i) {
         const int pos = static_cast<int>(i + 1);
         if (params[i].is_text) {
@@ -889,10 +899,14 @@ class SqliteStore final : public Store {
     bool exists = row && t->Int(0) > 0;
     t->Reset();
     if (!exists) return 0;
-    ECRN_ASSIGN_OR_RETURN(auto s,
-                          c.PrepareOnce("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    // Cached: /healthz asks on every request (preparing was a quarter of its
+    // CPU). Reset after the row so no read transaction stays open.
+    ECRN_ASSIGN_OR_RETURN(auto* s,
+                          c.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
     ECRN_ASSIGN_OR_RETURN(bool r2, s->Step());
-    return r2 ? static_cast<int>(s->Int(0)) : 0;
+    const int version = r2 ? static_cast<int>(s->Int(0)) : 0;
+    s->Reset();
+    return version;
   }
 
   static Result<void> BuildMissingIndexes(Connection& c) {
