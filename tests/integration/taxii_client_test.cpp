@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include <boost/json.hpp>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -168,6 +169,27 @@ TEST_F(TaxiiClientTest, DiscoveryAndCollectionsAsTheKeySeesThem) {
   auto root_again = via_discovery->ApiRoot();
   ASSERT_TRUE(root_again.ok()) << root_again.error().ToString();
   EXPECT_EQ(*root_again, "/taxii2/ecrn/");
+}
+
+TEST_F(TaxiiClientTest, PlainHttpClientReadsTheSessionWithAnApiKey) {
+  auto http = net::HttpClient::Create(Url());
+  ASSERT_TRUE(http.ok()) << http.error().ToString();
+  EXPECT_EQ(http->base_path(), "/");
+  for (int i = 0; i < 3; ++i) {  // one keep-alive connection, several requests
+    auto r = http->Send("GET", "/api/v1/session", {{"Authorization", "Bearer " + *bob_}});
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_THAT(std::string(r->Header("content-type").value_or("")), HasSubstr("application/json"));
+    auto body = boost::json::parse(r->body).as_object();
+    const auto& org = body.at("user").at("org").as_object();
+    EXPECT_EQ(org.at("name"), "CERT-B");
+    EXPECT_EQ(std::string(org.at("identity_id").as_string()).rfind("identity--", 0), 0u);
+  }
+  auto anonymous = http->Send("GET", "/api/v1/session");
+  ASSERT_TRUE(anonymous.ok());
+  EXPECT_EQ(anonymous->status, 401);
+  EXPECT_FALSE(http->Send("GET", "relative").ok());
+  EXPECT_FALSE(http->Send("FROB NICATE", "/").ok());
 }
 
 TEST_F(TaxiiClientTest, PostPageAndPullIncrementally) {
