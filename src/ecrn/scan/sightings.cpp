@@ -38,16 +38,13 @@ void Seen::Merge(const Seen& other) {
   count = std::min(kMaxSightingCount, count + other.count);
 }
 
-std::vector<SealedBatch> SealBatches(SeenByIndicator& open,
-                                     const std::map<std::string, std::string>& collection_of,
-                                     const std::string& fallback_collection, uint64_t& next_number,
-                                     Micros now) {
+std::vector<SealedBatch> SealBatches(
+    SeenByIndicator& open, const std::function<std::string(const std::string&)>& target_of,
+    uint64_t& next_number, Micros now) {
   std::map<std::string, SeenByIndicator> by_collection;
   for (auto& [indicator, seen] : open) {
     if (seen.count == 0) continue;
-    auto it = collection_of.find(indicator);
-    const std::string& collection = it == collection_of.end() ? fallback_collection : it->second;
-    by_collection[collection].emplace(indicator, seen);
+    by_collection[target_of(indicator)].emplace(indicator, seen);
   }
   open.clear();
   std::vector<SealedBatch> out;

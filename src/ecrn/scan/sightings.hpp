@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -55,14 +56,12 @@ struct SightingSource {
   stix::Tlp tlp = stix::Tlp::kAmber;
 };
 
-// Splits `open` into batches by the collection `collection_of` gives each
-// indicator (indicators it does not know go to `fallback_collection`),
-// numbered from `next_number` (advanced past the ones used), sealed at `now`.
-// `open` is left empty.
-std::vector<SealedBatch> SealBatches(SeenByIndicator& open,
-                                     const std::map<std::string, std::string>& collection_of,
-                                     const std::string& fallback_collection, uint64_t& next_number,
-                                     Micros now);
+// Splits `open` into batches by the collection `target_of` names for each
+// indicator, numbered from `next_number` (advanced past the ones used),
+// sealed at `now`. `open` is left empty.
+std::vector<SealedBatch> SealBatches(
+    SeenByIndicator& open, const std::function<std::string(const std::string&)>& target_of,
+    uint64_t& next_number, Micros now);
 
 // The sighting id of one indicator in one batch of one sensor.
 std::string SightingId(std::string_view sensor_id, uint64_t batch, std::string_view indicator_id);

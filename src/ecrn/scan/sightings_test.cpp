@@ -48,7 +48,11 @@ TEST(ScanSightings, SealingGroupsByCollectionAndNumbersBatches) {
   open["indicator--44444444-4444-4444-8444-444444444444"];  // counted nothing
   const std::map<std::string, std::string> collection_of = {{kInd1, "col-a"}, {kInd2, "col-b"}};
   uint64_t next = 7;
-  auto batches = SealBatches(open, collection_of, "col-fallback", next, kT0 + 60'000'000);
+  auto target = [&](const std::string& indicator) {
+    auto it = collection_of.find(indicator);
+    return it == collection_of.end() ? std::string("col-fallback") : it->second;
+  };
+  auto batches = SealBatches(open, target, next, kT0 + 60'000'000);
   EXPECT_TRUE(open.empty());
   EXPECT_EQ(next, 10u);
   ASSERT_EQ(batches.size(), 3u);
