@@ -397,31 +397,38 @@ Result<ScanSummary> Follow(const ScanOptions& options, const FollowOptions& foll
   while (!stop.stop_requested()) {
     bool any = false;
     for (Followed& f : followed) {
-      auto polled = f.follower->Poll(chunk);
-      if (!polled) {
-        if (!f.error_reported) summary.source_errors.push_back(Describe(polled.error()));
-        f.error_reported = true;
-        continue;
+      // After a rotation or truncation, read the new file in the same round.
+      bool again = true;
+      while (again) {
+        again = false;
+        auto polled = f.follower->Poll(chunk);
+        if (!polled) {
+          if (!f.error_reported) summary.source_errors.push_back(Describe(polled.error()));
+          f.error_reported = true;
+          break;
+        }
+        if (!*polled) break;
+        any = true;
+        if (!f.info && !chunk.data.empty()) {
+          f.info = ChooseFormat(options, f.source, chunk);
+          if (options.on_source) options.on_source(*f.info);
+          summary.sources.push_back(*f.info);
+        }
+        if (f.info && !f.parser) {
+          auto made = ParserFor(options, f.info->format);
+          if (!made) return std::move(made).error();
+          f.parser = std::move(made).value();
+        }
+        if (f.parser) {
+          ParseLines(chunk, 0, chunk.first_line, f.source, *f.parser, sink.get(), summary,
+                     options.reader.max_line_bytes, rec);
+        }
+        if (chunk.restarted) {
+          f.parser.reset();  // a new file (or the truncated one) has its own header
+          again = true;
+        }
+        if (auto out = sink->EndChunk()) target.Commit(std::move(out));
       }
-      if (!*polled) continue;
-      any = true;
-      if (!f.info && !chunk.data.empty()) {
-        f.info = ChooseFormat(options, f.source, chunk);
-        if (options.on_source) options.on_source(*f.info);
-        summary.sources.push_back(*f.info);
-      }
-      if (f.info && !f.parser) {
-        auto made = ParserFor(options, f.info->format);
-        if (!made) return std::move(made).error();
-        f.parser = std::move(made).value();
-      }
-      if (f.parser) {
-        ParseLines(chunk, 0, chunk.first_line, f.source, *f.parser, sink.get(), summary,
-                   options.reader.max_line_bytes, rec);
-      }
-      // A new file (or the truncated one) has its own header.
-      if (chunk.restarted) f.parser.reset();
-      if (auto out = sink->EndChunk()) target.Commit(std::move(out));
     }
     if (!any) {
       std::unique_lock lock(mu);

@@ -58,9 +58,12 @@ class LineAssembler {
     Begin(chunk);
     data.append(carry_);
     carry_.clear();
-    while (data.size() < options_.chunk_bytes) {
+    // At least one read per call, even when the held line is already as
+    // long as a chunk.
+    for (bool first = true; first || data.size() < options_.chunk_bytes; first = false) {
       const size_t old = data.size();
-      const size_t want = std::max(options_.chunk_bytes - old, kMinRead);
+      const size_t want = std::max(options_.chunk_bytes - std::min(old, options_.chunk_bytes),
+                                   std::min(options_.chunk_bytes, kMinRead));
       data.resize(old + want);
       ssize_t n;
       do {
