@@ -2,6 +2,11 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace ecrn::scan {
 namespace {
@@ -140,33 +145,40 @@ bool IsIpv6Impl(std::string_view s) {
   return compressed ? groups <= 7 : groups == 8;
 }
 
+bool IsTld(std::string_view tld) {
+  if (tld.size() > 4 && (tld[0] | 0x20) == 'x' && (tld[1] | 0x20) == 'n' && tld[2] == '-' &&
+      tld[3] == '-') {
+    for (char c : tld) {
+      if (!(ClassOf(c) & (kAlnum | kHyphen))) return false;
+    }
+    return tld.back() != '-';
+  }
+  if (tld.size() < 2 || tld.size() > 63) return false;
+  for (char c : tld) {
+    if (!(ClassOf(c) & (kHexAlpha | kAlpha))) return false;
+  }
+  return true;
+}
+
 bool IsDomainImpl(std::string_view s) {
-  if (s.size() < 3 || s.size() > 253) return false;
+  if (s.size() < 4 || s.size() > 253) return false;
+  // The last label first: most dotted tokens that are not domains ("4.08",
+  // "x86_64.1") fail here.
+  const size_t last_dot = s.rfind('.');
+  if (last_dot == std::string_view::npos || last_dot == 0) return false;
+  if (!IsTld(s.substr(last_dot + 1))) return false;
   size_t label_start = 0;
-  int labels = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i < s.size() && s[i] != '.') {
-      if (!(ClassOf(s[i]) & (kAlnum | kHyphen | kUnder))) return false;
+  for (size_t i = 0; i <= last_dot; ++i) {
+    const char c = s[i];
+    if (c != '.') {
+      if (!(ClassOf(c) & (kAlnum | kHyphen | kUnder))) return false;
       continue;
     }
     const size_t len = i - label_start;
-    if (len == 0 || len > 63) return false;
-    if (s[label_start] == '-' || s[i - 1] == '-') return false;
-    ++labels;
-    if (i == s.size()) {
-      const std::string_view tld = s.substr(label_start, len);
-      if (tld.size() > 4 && (tld[0] | 0x20) == 'x' && (tld[1] | 0x20) == 'n' && tld[2] == '-' &&
-          tld[3] == '-') {
-        return labels >= 2 && !(FlagsOf(tld) & kUnder);
-      }
-      if (len < 2) return false;
-      for (char c : tld) {
-        if (!(ClassOf(c) & (kHexAlpha | kAlpha))) return false;
-      }
-    }
+    if (len == 0 || len > 63 || s[label_start] == '-' || s[i - 1] == '-') return false;
     label_start = i + 1;
   }
-  return labels >= 2;
+  return true;
 }
 
 // Classifies a token that holds no ':' and no '@' (after trimming dots).
@@ -213,7 +225,11 @@ bool AppendHost(std::string_view host, std::vector<Observable>& out) {
 // The host of a URL's authority ("user@host:port"), `rest` starting after
 // "://".
 void AppendUrlHost(std::string_view rest, std::vector<Observable>& out) {
-  const size_t auth_end = rest.find_first_of("/?#");
+  size_t auth_end = 0;
+  while (auth_end < rest.size() && rest[auth_end] != '/' && rest[auth_end] != '?' &&
+         rest[auth_end] != '#') {
+    ++auth_end;
+  }
   std::string_view authority = rest.substr(0, auth_end);
   if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
     authority.remove_prefix(at + 1);
@@ -260,7 +276,7 @@ void ClassifyToken(std::string_view tok, uint16_t flags, std::vector<Observable>
     return;
   }
   if (flags & kColon) {
-    if (!(flags & (kAlpha | kHyphen | kUnder | kPlus))) {
+    if (!(flags & (kAlpha | kHyphen | kUnder | kPlus)) && tok.size() <= 46) {
       std::string_view v = tok;
       while (!v.empty() && v.back() == '.') v.remove_suffix(1);
       if (IsIpv6Impl(v)) {
@@ -268,6 +284,8 @@ void ClassifyToken(std::string_view tok, uint16_t flags, std::vector<Observable>
         return;
       }
     }
+    // Pieces without a '.' or '@' can only be hashes (32 digits or more).
+    if (!(flags & kDot) && tok.size() < 32) return;
     size_t start = 0;
     while (start <= tok.size()) {
       size_t end = tok.find(':', start);
@@ -319,36 +337,115 @@ const char* TakeUrl(const char* token_begin, const char* colon, const char* end,
   return p;
 }
 
+// Bit masks over 16 bytes: '.', ':' or '@' (every address, domain, URL and
+// e-mail has one: the anchors the scan looks for), token bytes, hex digits.
+struct BlockMasks {
+  uint32_t anchor;
+  uint32_t word;
+  uint32_t hex;
+};
+
+#if defined(__SSE2__)
+inline BlockMasks Masks16(const char* p) {
+  const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i anchor = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('.')), _mm_cmpeq_epi8(b, _mm_set1_epi8(':'))),
+      _mm_cmpeq_epi8(b, _mm_set1_epi8('@')));
+  const __m128i other = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('-')), _mm_cmpeq_epi8(b, _mm_set1_epi8('_'))),
+      _mm_cmpeq_epi8(b, _mm_set1_epi8('+')));
+  // Unsigned range tests: x - lo <= hi - lo, as min(x - lo, hi - lo) == x - lo.
+  const __m128i d = _mm_sub_epi8(b, _mm_set1_epi8('0'));
+  const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+  const __m128i l = _mm_sub_epi8(_mm_or_si128(b, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
+  const __m128i letter = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(25)), l);
+  const __m128i hex_letter = _mm_cmpeq_epi8(_mm_min_epu8(l, _mm_set1_epi8(5)), l);
+  BlockMasks m;
+  m.anchor = static_cast<uint32_t>(_mm_movemask_epi8(anchor));
+  // Bytes >= 0x80 are token bytes too (they spoil the token): their top bit.
+  m.word = static_cast<uint32_t>(_mm_movemask_epi8(
+               _mm_or_si128(_mm_or_si128(anchor, other), _mm_or_si128(digit, letter)))) |
+           static_cast<uint32_t>(_mm_movemask_epi8(b));
+  m.hex = static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(digit, hex_letter)));
+  return m;
+}
+#else
+inline BlockMasks Masks16(const char* p) {
+  BlockMasks m{0, 0, 0};
+  for (int i = 0; i < 16; ++i) {
+    const uint16_t c = kClass[static_cast<Byte>(p[i])];
+    if (c & (kDot | kColon | kAt)) m.anchor |= 1u << i;
+    if (c != 0) m.word |= 1u << i;
+    if (c & kHex) m.hex |= 1u << i;
+  }
+  return m;
+}
+#endif
+
+// The next place a token that may hold an observable shows: `*anchor` at the
+// next '.', ':' or '@', or at the start of a 16-byte block of hex digits (a
+// hash of 32 or more digits always covers one). `*first` is the token's
+// start when the block shows it, else nullptr. Returns false when there is
+// none. Blocks with neither are passed 16 bytes at a time.
+bool NextCandidate(const char* p, const char* end, const char** anchor, const char** first) {
+  *first = nullptr;
+  while (end - p >= 16) {
+    const BlockMasks m = Masks16(p);
+    if (m.anchor != 0) {
+      const int i = __builtin_ctz(m.anchor);
+      *anchor = p + i;
+      const uint32_t gaps = ~m.word & ((1u << i) - 1);
+      if (gaps != 0) *first = p + (32 - __builtin_clz(gaps));
+      return true;
+    }
+    if (m.hex == 0xFFFF) {
+      *anchor = p;
+      return true;
+    }
+    p += 16;
+  }
+  while (p < end && !(kClass[static_cast<Byte>(*p)] & (kDot | kColon | kAt))) ++p;
+  *anchor = p;
+  return p < end;
+}
+
 }  // namespace
 
 void ExtractObservables(std::string_view text, std::vector<Observable>& out) {
+  const char* const end = text.data() + text.size();
   const char* p = text.data();
-  const char* const end = p + text.size();
-  while (p < end) {
-    while (p < end && kClass[static_cast<Byte>(*p)] == 0) ++p;
-    if (p == end) break;
-    const char* const begin = p;
-    uint16_t flags = 0;
-    uint16_t c;
-    while (p < end && (c = kClass[static_cast<Byte>(*p)]) != 0) {
-      flags |= c;
-      ++p;
+  const char* floor = p;  // no token starts before this (the last one ended here)
+  const char* anchor;
+  const char* first;
+  while (NextCandidate(p, end, &anchor, &first)) {
+    // Widen the candidate byte to its whole token.
+    if (first == nullptr) {
+      first = anchor;
+      while (first > floor && kClass[static_cast<Byte>(first[-1])] != 0) --first;
     }
+    uint16_t flags = FlagsOf(std::string_view(first, static_cast<size_t>(anchor - first)));
+    const char* last = anchor;
+    uint16_t c;
+    while (last < end && (c = kClass[static_cast<Byte>(*last)]) != 0) {
+      flags |= c;
+      ++last;
+    }
+    p = floor = last;
     // "scheme://": the token ends at the '/' after a ':'.
-    if (p + 1 < end && p[-1] == ':' && p[0] == '/' && p[1] == '/') {
+    if (last + 1 < end && last[-1] == ':' && last[0] == '/' && last[1] == '/') {
       const char* scheme = nullptr;
-      if (const char* url_end = TakeUrl(begin, p - 1, end, &scheme, out)) {
+      if (const char* url_end = TakeUrl(first, last - 1, end, &scheme, out)) {
         // Whatever precedes the scheme in the token ("url:http://") is
         // a token of its own.
-        if (scheme > begin) {
-          const std::string_view before(begin, scheme - begin);
+        if (scheme > first) {
+          const std::string_view before(first, static_cast<size_t>(scheme - first));
           ClassifyToken(before, FlagsOf(before), out);
         }
-        p = url_end;
+        p = floor = url_end;
         continue;
       }
     }
-    ClassifyToken(std::string_view(begin, p - begin), flags, out);
+    ClassifyToken(std::string_view(first, static_cast<size_t>(last - first)), flags, out);
   }
 }
 

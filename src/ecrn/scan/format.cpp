@@ -75,8 +75,9 @@ std::optional<Micros> LeadingTime(std::string_view line, int syslog_year) {
   if (c0 >= '0' && c0 <= '9') {
     if (line.size() >= 19 && line[4] == '-') {
       // ISO: up to the first space after the time part.
-      const size_t end = line.find_first_of(" \t", 19);
-      return ParseIsoTime(line.substr(0, std::min(end, line.size())));
+      size_t end = 19;
+      while (end < line.size() && line[end] != ' ' && line[end] != '\t') ++end;
+      return ParseIsoTime(line.substr(0, end));
     }
     if (line.size() >= 20 && line[2] == '-') {
       size_t end = line.find(' ', 20);
