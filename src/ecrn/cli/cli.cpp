@@ -89,6 +89,7 @@ int Main(int argc, char** argv) {
   AddAuditCommands(app, ctx);
   AddDemoCommands(app, ctx);
   AddPatternCommands(app, ctx);
+  AddScanCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -80,5 +80,6 @@ void AddAuditCommands(CLI::App& app, Context& ctx);  // audit verify, audit list
 void AddDemoCommands(CLI::App& app, Context& ctx);   // demo seed
 // pattern validate, pattern match
 void AddPatternCommands(CLI::App& app, Context& ctx);
+void AddScanCommand(CLI::App& app, Context& ctx);  // scan
 
 }  // namespace ecrn::cli

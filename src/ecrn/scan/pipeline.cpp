@@ -380,8 +380,11 @@ Result<ScanSummary> Follow(const ScanOptions& options, const FollowOptions& foll
     if (source == "-") {
       stdin_only.sources.push_back(source);
     } else {
+      std::optional<SourcePosition> resume;
+      if (auto it = follow.resume.find(source); it != follow.resume.end()) resume = it->second;
       followed.push_back(
-          {source, std::make_unique<FileFollower>(source, options.reader, follow.start_at_end),
+          {source,
+           std::make_unique<FileFollower>(source, options.reader, follow.start_at_end, resume),
            std::nullopt, nullptr, false});
     }
   }
@@ -429,6 +432,11 @@ Result<ScanSummary> Follow(const ScanOptions& options, const FollowOptions& foll
         }
         if (auto out = sink->EndChunk()) target.Commit(std::move(out));
       }
+    }
+    if (any && follow.on_checkpoint) {
+      std::map<std::string, SourcePosition> positions;
+      for (const Followed& f : followed) positions[f.source] = f.follower->position();
+      follow.on_checkpoint(positions);
     }
     if (!any) {
       std::unique_lock lock(mu);

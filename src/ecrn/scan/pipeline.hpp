@@ -115,6 +115,13 @@ struct FollowOptions {
   // Begin at the current end of each file (like `tail -n 0 -F`) instead of
   // its start.
   bool start_at_end = false;
+  // Where to continue in each file (by source name), from an earlier run's
+  // checkpoints; see FileFollower.
+  std::map<std::string, SourcePosition> resume;
+  // Called after the outputs of a round of reading were committed, with the
+  // position of every followed file: everything before them has been handed
+  // to the target. On the calling thread.
+  std::function<void(const std::map<std::string, SourcePosition>&)> on_checkpoint;
 };
 
 // Follows every source (stdin is read to its end, then left) until `stop` is

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -119,6 +120,13 @@ class LineAssembler {
     discarding_ = false;
   }
 
+  // Bytes read but not yet delivered (a partial last line).
+  size_t held() const { return discarding_ ? 0 : carry_.size(); }
+  // The number of the last line delivered (0 before the first).
+  uint64_t last_line() const { return next_line_ - 1; }
+  // The next line delivered is line `n`.
+  void SetNextLine(uint64_t n) { next_line_ = n; }
+
   // The next line is line 1 of a new file.
   void Restart() {
     carry_.clear();
@@ -192,14 +200,29 @@ struct FileFollower::State {
   State(ReaderOptions options, bool at_end) : lines(options), start_at_end(at_end) {}
   LineAssembler lines;
   bool start_at_end;
+  std::optional<SourcePosition> resume;
   int fd = -1;
   dev_t dev = 0;
   ino_t ino = 0;
   off_t offset = 0;
 };
 
-FileFollower::FileFollower(std::string path, ReaderOptions options, bool start_at_end)
-    : path_(std::move(path)), state_(std::make_unique<State>(options, start_at_end)) {}
+FileFollower::FileFollower(std::string path, ReaderOptions options, bool start_at_end,
+                           std::optional<SourcePosition> resume)
+    : path_(std::move(path)), state_(std::make_unique<State>(options, start_at_end)) {
+  state_->resume = resume;
+}
+
+SourcePosition FileFollower::position() const {
+  const State& s = *state_;
+  SourcePosition p;
+  if (s.fd < 0 && s.ino == 0) return s.resume.value_or(p);
+  p.device = static_cast<uint64_t>(s.dev);
+  p.inode = static_cast<uint64_t>(s.ino);
+  p.offset = static_cast<uint64_t>(s.offset) - s.lines.held();
+  p.line_no = s.lines.last_line();
+  return p;
+}
 
 FileFollower::~FileFollower() {
   if (state_->fd >= 0) ::close(state_->fd);
@@ -225,6 +248,20 @@ Result<bool> FileFollower::Poll(Chunk& chunk) {
     s.ino = st.st_ino;
     s.offset = 0;
     s.lines.Restart();
+    // Resuming: the same file as before, at least as long as where we were.
+    const bool resuming = s.resume && s.resume->device == static_cast<uint64_t>(st.st_dev) &&
+                          s.resume->inode == static_cast<uint64_t>(st.st_ino) &&
+                          static_cast<uint64_t>(st.st_size) >= s.resume->offset;
+    if (resuming) {
+      s.offset = ::lseek(fd, static_cast<off_t>(s.resume->offset), SEEK_SET);
+      if (s.offset < 0) {
+        s.offset = 0;
+      } else {
+        s.lines.SetNextLine(s.resume->line_no + 1);
+      }
+      s.start_at_end = false;
+    }
+    s.resume.reset();
     if (s.start_at_end) {
       // Only the first file: a file that replaces it is read from its start.
       s.offset = ::lseek(fd, 0, SEEK_END);

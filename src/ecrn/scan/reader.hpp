@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,17 @@ struct Chunk {
   // Follow mode: the source was truncated or replaced after these lines;
   // line numbers restart at 1 with the next chunk.
   bool restarted = false;
+};
+
+// Where reading stands in a followed file: the file's identity (device,
+// inode), the byte offset just after the last line delivered, and that
+// line's number. What the sensor saves to resume after a restart.
+struct SourcePosition {
+  uint64_t device = 0;
+  uint64_t inode = 0;
+  uint64_t offset = 0;
+  uint64_t line_no = 0;
+  friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
 };
 
 // Reads one file (or stdin, "-") from start to end.
@@ -64,7 +76,12 @@ class ChunkReader {
 // available now.
 class FileFollower {
  public:
-  FileFollower(std::string path, ReaderOptions options, bool start_at_end = false);
+  // With `resume`: when the file under `path` is still that file (same
+  // device and inode, at least that long), reading continues after that
+  // position (line numbers too); otherwise the file is read from its start
+  // (it is a new file: what was left unread of the old one is lost).
+  FileFollower(std::string path, ReaderOptions options, bool start_at_end = false,
+               std::optional<SourcePosition> resume = std::nullopt);
   ~FileFollower();
   FileFollower(const FileFollower&) = delete;
   FileFollower& operator=(const FileFollower&) = delete;
@@ -75,6 +92,10 @@ class FileFollower {
   Result<bool> Poll(Chunk& chunk);
 
   const std::string& path() const { return path_; }
+  // Where reading stands: after the last line Poll delivered (a held
+  // partial line is not counted). Before the file was first opened: the
+  // resume position, or all zero.
+  SourcePosition position() const;
 
  private:
   struct State;

@@ -15,27 +15,17 @@
 #include <vector>
 
 #include "ecrn/core/result.hpp"
+#include "ecrn/scan/reader.hpp"
 #include "ecrn/scan/sightings.hpp"
 
 namespace ecrn::scan {
-
-// Where the sensor is in one source: the file's identity (device, inode),
-// the byte offset just after the last line it counted, and that line's
-// number.
-struct SourcePosition {
-  uint64_t device = 0;
-  uint64_t inode = 0;
-  uint64_t offset = 0;
-  uint64_t line_no = 0;
-  friend bool operator==(const SourcePosition&, const SourcePosition&) = default;
-};
 
 struct SensorState {
   std::string sensor_id;  // a UUID made when the directory was first used
   uint64_t next_batch = 1;
   SeenByIndicator open;                           // counted, not yet sealed
   std::vector<SealedBatch> sealed;                // sealed, not yet acknowledged by the hub
-  std::map<std::string, SourcePosition> sources;  // by the path as given
+  std::map<std::string, SourcePosition> sources;  // followed files, by the path as given
   friend bool operator==(const SensorState&, const SensorState&) = default;
 };
 
