@@ -83,14 +83,14 @@ TEST(ScanCli, OfflineMatchesWholeTokensOnly) {
             "conn 198.51.100.77 -> 10.0.0.4\n"           // in the /24
             "conn 198.51.10.7 -> 10.0.0.4\n"             // not
             "GET http://bad.example/login HTTP/1.1\n");  // the URL
-  auto r = Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--format", "text",
+  auto r = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--format", "text",
                 dir.File("log.txt")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = JsonLines(r.out);
   std::multiset<std::pair<int64_t, std::string>> got;
   for (const auto& l : lines) {
     got.emplace(l.at("line").as_int64(), std::string(l.at("value").as_string()));
-    EXPECT_EQ(l.at("source"), dir.File("log.txt"));
+    EXPECT_EQ(l.at("source").as_string(), dir.File("log.txt"));
     EXPECT_EQ(std::string(l.at("indicator").as_string()).rfind("indicator--5c4a", 0), 0u);
   }
   EXPECT_EQ(got, (std::multiset<std::pair<int64_t, std::string>>{
@@ -99,14 +99,14 @@ TEST(ScanCli, OfflineMatchesWholeTokensOnly) {
   EXPECT_THAT(r.err, HasSubstr("3 matches of 3 indicators"));
   EXPECT_THAT(r.err, HasSubstr("indicators: 3 loaded"));
 
-  auto sub = Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--subdomains",
+  auto sub = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--subdomains",
                   "--format", "text", "--quiet", dir.File("log.txt")});
   ASSERT_EQ(sub.exit_code, 0) << sub.err;
   EXPECT_EQ(sub.out, "");
   EXPECT_THAT(sub.err, HasSubstr("4 matches"));
 
   // Standard input, and the format guessed and named.
-  auto piped = Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json")},
+  auto piped = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json")},
                    "10.1.1.1 - - [21/Nov/2026:10:00:00 +0000] \"GET /login HTTP/1.1\" 200 12 "
                    "\"http://bad.example/login\" \"curl/8\"\n");
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
@@ -137,13 +137,13 @@ TEST(ScanCli, BadInvocationsSayWhatIsWrong) {
        }) {
     std::vector<std::string> argv = {EcrnBin()};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
-    auto r = Run(argv, "", {"ECRN_API_KEY="});
+    auto r = ecrn::testing::Run(argv, "", {"ECRN_API_KEY="});
     EXPECT_EQ(r.exit_code, 2) << c.args.back() << "\n" << r.err;
     EXPECT_THAT(r.err, HasSubstr(c.message));
   }
   // An unreadable log among readable ones: the others are still scanned.
   WriteFile(dir.File("log.txt"), "x.org\n");
-  auto r = Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), dir.File("nope.log"),
+  auto r = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), dir.File("nope.log"),
                 dir.File("log.txt")});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("nope.log"));
@@ -317,10 +317,27 @@ TEST_F(ScanSensorTest, KillsRestartsAndOutagesLoseAndRepeatNothing) {
     }
     Append(log, text);
   };
+  auto total = [](const std::map<int, int64_t>& sums) {
+    int64_t n = 0;
+    for (const auto& [which, count] : sums) n += count;
+    return n;
+  };
   auto sensor = Sensor(log);
   for (int round = 0; round < 6; ++round) {
+    const int64_t before = total(want);
     plant(5 + static_cast<int>(rng() % 20));
-    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 400));
+    // Kill only once the sensor is reading this round (a match line out),
+    // and in every other round only after some of it reached the hub, so
+    // that both "counted, not yet sent" and "sent" are cut short.
+    ASSERT_TRUE(sensor->ReadLine(120s).has_value()) << sensor->Stderr();
+    if (round % 2 == 0) {
+      const auto deadline = std::chrono::steady_clock::now() + 60s;
+      while (total(Sighted("bob").first) <= before && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(20ms);
+      }
+      ASSERT_GT(total(Sighted("bob").first), before) << sensor->Stderr();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 300));
     sensor->Signal(SIGKILL);
     sensor->Wait(30s);
     if (round % 2 == 1) plant(3);  // written while no sensor runs

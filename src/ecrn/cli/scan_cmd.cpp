@@ -539,6 +539,12 @@ int RunScan(ScanArgs args) {
     }
   };
 
+  // Signals are blocked before any thread starts (Asio's resolver makes
+  // one), so that only the signal thread ever takes them.
+  std::stop_source stop;
+  std::optional<StopOnSignal> signals;
+  if (args.follow) signals.emplace(stop);
+
   MatcherSlot slot;
   Shared shared;
   std::unique_ptr<HubWorker> hub;
@@ -574,8 +580,6 @@ int RunScan(ScanArgs args) {
   const auto started = Clock::now();
   Result<scan::ScanSummary> summary = scan::ScanSummary{};
   if (args.follow) {
-    std::stop_source stop;
-    StopOnSignal signals(stop);
     std::jthread hub_thread;
     if (hub) hub_thread = std::jthread([&](std::stop_token t) { hub->Run(t); });
     scan::FollowOptions follow;
