@@ -83,8 +83,8 @@ TEST(ScanCli, OfflineMatchesWholeTokensOnly) {
             "conn 198.51.100.77 -> 10.0.0.4\n"           // in the /24
             "conn 198.51.10.7 -> 10.0.0.4\n"             // not
             "GET http://bad.example/login HTTP/1.1\n");  // the URL
-  auto r = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--format", "text",
-                dir.File("log.txt")});
+  auto r = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--format",
+                               "text", dir.File("log.txt")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto lines = JsonLines(r.out);
   std::multiset<std::pair<int64_t, std::string>> got;
@@ -99,16 +99,18 @@ TEST(ScanCli, OfflineMatchesWholeTokensOnly) {
   EXPECT_THAT(r.err, HasSubstr("3 matches of 3 indicators"));
   EXPECT_THAT(r.err, HasSubstr("indicators: 3 loaded"));
 
-  auto sub = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--subdomains",
-                  "--format", "text", "--quiet", dir.File("log.txt")});
+  auto sub =
+      ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), "--subdomains",
+                          "--format", "text", "--quiet", dir.File("log.txt")});
   ASSERT_EQ(sub.exit_code, 0) << sub.err;
   EXPECT_EQ(sub.out, "");
   EXPECT_THAT(sub.err, HasSubstr("4 matches"));
 
   // Standard input, and the format guessed and named.
-  auto piped = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json")},
-                   "10.1.1.1 - - [21/Nov/2026:10:00:00 +0000] \"GET /login HTTP/1.1\" 200 12 "
-                   "\"http://bad.example/login\" \"curl/8\"\n");
+  auto piped =
+      ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json")},
+                         "10.1.1.1 - - [21/Nov/2026:10:00:00 +0000] \"GET /login HTTP/1.1\" 200 12 "
+                         "\"http://bad.example/login\" \"curl/8\"\n");
   ASSERT_EQ(piped.exit_code, 0) << piped.err;
   EXPECT_THAT(piped.err, HasSubstr("format web"));
   auto piped_lines = JsonLines(piped.out);
@@ -143,8 +145,8 @@ TEST(ScanCli, BadInvocationsSayWhatIsWrong) {
   }
   // An unreadable log among readable ones: the others are still scanned.
   WriteFile(dir.File("log.txt"), "x.org\n");
-  auto r = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"), dir.File("nope.log"),
-                dir.File("log.txt")});
+  auto r = ecrn::testing::Run({EcrnBin(), "scan", "--indicators", dir.File("ind.json"),
+                               dir.File("nope.log"), dir.File("log.txt")});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("nope.log"));
   EXPECT_EQ(JsonLines(r.out).size(), 1u);
@@ -159,8 +161,8 @@ class ScanSensorTest : public ::testing::Test {
     Admin({"org", "add", "--name", "CEC-A", "--kind", "election-commission", "--country", "TL"});
     Admin({"org", "add", "--name", "CERT-B", "--kind", "cert", "--country", "TL"});
     Admin({"org", "add", "--name", "Other", "--kind", "civil-society", "--country", "XR"});
-    for (auto [user, org] : {std::pair{"sensor", "CEC-A"}, std::pair{"bob", "CERT-B"},
-                             std::pair{"carol", "Other"}}) {
+    for (auto [user, org] :
+         {std::pair{"sensor", "CEC-A"}, std::pair{"bob", "CERT-B"}, std::pair{"carol", "Other"}}) {
       Admin({"user", "add", "--org", org, "--username", user, "--role", "analyst"},
             {std::string("ECRN_PASSWORD=") + kPassword});
     }
@@ -176,11 +178,10 @@ class ScanSensorTest : public ::testing::Test {
     ASSERT_NE(port_, 0);
     // Bob shares the indicators the sensor will look for.
     auto bob = Client("bob");
-    auto status = bob.AddObjects(CollectionId(bob, "regional"),
-                                 R"({"objects":[)" +
-                                     Indicator(1, "[domain-name:value = 'evil-results.example']") +
-                                     "," + Indicator(2, "[ipv4-addr:value = '203.0.113.9']") +
-                                     "]}");
+    auto status = bob.AddObjects(
+        CollectionId(bob, "regional"),
+        R"({"objects":[)" + Indicator(1, "[domain-name:value = 'evil-results.example']") + "," +
+            Indicator(2, "[ipv4-addr:value = '203.0.113.9']") + "]}");
     ASSERT_TRUE(status.ok()) << status.error().ToString();
     ASSERT_EQ(status->success_count, 2);
   }
@@ -310,8 +311,8 @@ TEST_F(ScanSensorTest, KillsRestartsAndOutagesLoseAndRepeatNothing) {
     std::string text;
     for (int i = 0; i < lines; ++i) {
       const int which = 1 + static_cast<int>(rng() % 2);
-      text += which == 1 ? "q evil-results.example from 10.9.9.9\n"
-                         : "deny 203.0.113.9 -> 10.0.0.1\n";
+      text +=
+          which == 1 ? "q evil-results.example from 10.9.9.9\n" : "deny 203.0.113.9 -> 10.0.0.1\n";
       text += "noise line with nothing in it " + std::to_string(rng()) + "\n";
       ++want[which];
     }
