@@ -130,10 +130,15 @@ class MatchSink : public scan::RecordSink {
     }
     if (!matcher_) return;
     hits_.clear();
-    const Micros now = record.timestamp ? 0 : Now();
+    // Lines without a time of their own are observed "now": read the clock
+    // once per 1,024 such lines (milliseconds apart at most), not per line.
+    if (!record.timestamp && (now_ == 0 || (++untimed_ & 1023) == 0)) now_ = Now();
+    const Micros now = now_;
     matcher_->Match(record, hits_, now);
     if (hits_.empty()) return;
-    const Micros at = record.timestamp.value_or(now);
+    // A match is rare: give it the exact time (the cached one may be old
+    // when lines arrive slowly).
+    const Micros at = record.timestamp ? *record.timestamp : (now_ = Now());
     const auto& set = matcher_->indicators();
     for (const auto& hit : hits_) {
       if (auto from = set.ValidFrom(hit.indicator); from && at < *from) continue;
@@ -170,6 +175,8 @@ class MatchSink : public scan::RecordSink {
   std::shared_ptr<const scan::Matcher> matcher_;
   std::vector<scan::Hit> hits_;
   std::unique_ptr<MatchChunk> out_;
+  Micros now_ = 0;
+  uint64_t untimed_ = 0;
 };
 
 // The state shared by the reading thread and the hub thread.
