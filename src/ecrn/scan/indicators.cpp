@@ -365,6 +365,7 @@ class Handler {
     if (!AtCandidate()) return true;
     key_.append(s.data(), s.size());
     capture_ = FieldOf(key_);
+    if (capture_ < kFieldCount) fields_[capture_].clear();  // a repeated key: the last wins
     key_.clear();
     return true;
   }
