@@ -6,7 +6,7 @@
 // counting sink) with 1 and 2 threads. Prints MB/s (10^6 bytes per second).
 // Single-threaded driver apart from the pipeline's own workers; not a library.
 //
-//   ecrn_bench_scan_extract [--mb N] [--dir DIR] [--extract-only]
+//   ecrn_bench_scan_extract [--mb N | --file CORPUS] [--dir DIR] [--extract-only]
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -272,22 +273,36 @@ int main(int argc, char** argv) {
   using namespace ecrn::bench;
   size_t mb = 256;
   bool extract_only = false;
+  std::string file;
   std::string dir = fs::temp_directory_path().string();
   for (int i = 1; i < argc; ++i) {
     const std::string_view a = argv[i];
     if (a == "--mb" && i + 1 < argc) {
       mb = static_cast<size_t>(std::strtoull(argv[++i], nullptr, 10));
+    } else if (a == "--file" && i + 1 < argc) {
+      file = argv[++i];  // e.g. the corpus of bench/scan_corpus instead of ours
     } else if (a == "--extract-only") {
       extract_only = true;  // for profilers (perf, callgrind)
     } else if (a == "--dir" && i + 1 < argc) {
       dir = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: %s [--mb N] [--dir DIR] [--extract-only]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--mb N | --file CORPUS] [--dir DIR] [--extract-only]\n",
+                   argv[0]);
       return 2;
     }
   }
   const size_t bytes = mb * 1000 * 1000;
-  const std::string mixed = Corpus(bytes, MixedLine, "", 20261121);
+  std::string mixed;
+  if (file.empty()) {
+    mixed = Corpus(bytes, MixedLine, "", 20261121);
+  } else {
+    std::ifstream in(file, std::ios::binary);
+    mixed.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (mixed.empty()) {
+      std::fprintf(stderr, "cannot read %s\n", file.c_str());
+      return 1;
+    }
+  }
   BenchExtract(mixed);
   if (extract_only) return 0;
   BenchParser("text", ecrn::scan::Format::kText, mixed);

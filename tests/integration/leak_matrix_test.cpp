@@ -33,6 +33,7 @@
 #include "ecrn/http/stream.hpp"
 #include "ecrn/http/taxii.hpp"
 #include "ecrn/notify/object_events.hpp"
+#include "ecrn/store/rights_watching_store.hpp"
 #include "ecrn/store/store.hpp"
 #include "testing/testing.hpp"
 
@@ -138,9 +139,14 @@ class LeakMatrix : public ::testing::Test {
       }
     }
 
-    auth_ = std::make_unique<http::Authenticator>(*store_, clock_);
-    http::AddTaxiiRoutes(router_, *store_, *auth_, clock_, "taxii-secret");
-    http::AddRestRoutes(router_, *store_, *auth_, clock_, "rest-secret");
+    // As `ecrn serve` wires it: with the principal cache, so every read
+    // below after a user's first is made with a remembered principal.
+    hub_store_ = std::make_unique<store::RightsWatchingStore>(*store_);
+    http::AuthOptions auth_options;
+    auth_options.principal_cache_ttl = 10LL * 60 * 1'000'000;
+    auth_ = std::make_unique<http::Authenticator>(*hub_store_, clock_, auth_options);
+    http::AddTaxiiRoutes(router_, *hub_store_, *auth_, clock_, "taxii-secret");
+    http::AddRestRoutes(router_, *hub_store_, *auth_, clock_, "rest-secret");
 
     // Every TLP level, unmarked under two defaults, RED to a named
     // recipient in another organisation, a write-only channel, and sightings
@@ -224,6 +230,11 @@ class LeakMatrix : public ::testing::Test {
 
   http::Response Call(const User& u, const std::string& method, const std::string& target,
                       const std::string& body = "", const std::string& type = "") {
+    return router_.Handle(Req(u, method, target, body, type));
+  }
+
+  static http::Request Req(const User& u, const std::string& method, const std::string& target,
+                           const std::string& body = "", const std::string& type = "") {
     http::Request r;
     r.method = method;
     r.target = target;
@@ -231,7 +242,7 @@ class LeakMatrix : public ::testing::Test {
     if (target.rfind("/taxii2/", 0) == 0) r.headers.emplace_back("Accept", kTaxiiType);
     if (!type.empty()) r.headers.emplace_back("Content-Type", type);
     r.body = body;
-    return router_.Handle(r);
+    return r;
   }
 
   void Publish(const Shared& o) {
@@ -281,6 +292,7 @@ class LeakMatrix : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<store::Store> store_;
   SystemClock clock_;
+  std::unique_ptr<store::RightsWatchingStore> hub_store_;
   std::unique_ptr<http::Authenticator> auth_;
   http::Router router_;
   std::vector<Org> orgs_;
@@ -292,6 +304,17 @@ class LeakMatrix : public ::testing::Test {
 TEST_F(LeakMatrix, EveryUserEveryObjectEveryReadPath) {
   int cells = 0, visible_cells = 0;
   for (const auto& u : users_) {
+    // Discovery and the API root: the answer given on the I/O thread (from
+    // the principal cache) is the worker pool's answer.
+    for (const std::string target : {"/taxii2/", "/taxii2/ecrn/"}) {
+      http::Response full = Call(u, "GET", target);
+      ASSERT_EQ(full.status, 200) << u.name << " " << target;
+      auto quick = router_.TryQuick(Req(u, "GET", target));
+      ASSERT_TRUE(quick) << u.name << " " << target;
+      EXPECT_EQ(quick->status, full.status);
+      EXPECT_EQ(quick->body, full.body);
+      EXPECT_EQ(quick->Header("Content-Type"), full.Header("Content-Type"));
+    }
     // What this user's collection-wide reads return, per channel.
     std::map<std::string, std::string> objects_body, manifest_body, export_body;
     std::map<std::string, int> objects_status;

@@ -93,6 +93,14 @@ Result<void> AuditTrail::RecordSubmission(const Request& request, const policy::
   return Record(request, &who, std::move(e));
 }
 
+bool AuditTrail::KeyUseRecorded(int64_t key_id) {
+  const Micros now = clock_.Now();
+  const std::string key = "used:" + std::to_string(key_id);
+  std::lock_guard lock(mu_);
+  auto it = key_uses_.find(key);
+  return it != key_uses_.end() && now - it->second < key_use_window_;
+}
+
 Result<void> AuditTrail::RecordKeyUse(const Request& request, const store::User& owner,
                                       int64_t key_id, std::string_view refusal) {
   const Micros now = clock_.Now();

@@ -63,6 +63,9 @@ class AuditTrail {
   // for the key within the window. A failed append is retried at the next use.
   Result<void> RecordKeyUse(const Request& request, const store::User& owner, int64_t key_id,
                             std::string_view refusal = {});
+  // True when RecordKeyUse(.., key_id) would write nothing now (this
+  // process recorded the key's use within the window). Never blocks on I/O.
+  bool KeyUseRecorded(int64_t key_id);
 
  private:
   store::Store& store_;

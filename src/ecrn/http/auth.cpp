@@ -47,6 +47,44 @@ std::string SetCookie(std::string_view name, std::string_view value, Micros max_
   return c;
 }
 
+// The credentials of an Authorization header.
+struct Credentials {
+  bool api_key = false;                 // else a password
+  std::optional<std::string> username;  // HTTP Basic
+  std::string secret;                   // the API key or password
+};
+
+// nullopt without an Authorization header; kUnauthenticated when it is
+// malformed or names another scheme.
+Result<std::optional<Credentials>> ParseAuthorization(const Request& request) {
+  auto authz = request.Header("Authorization");
+  if (!authz) return std::optional<Credentials>();
+  std::string_view value = Trim(*authz);
+  size_t space = value.find(' ');
+  std::string_view scheme = value.substr(0, space);
+  std::string_view credentials =
+      space == std::string_view::npos ? std::string_view() : Trim(value.substr(space + 1));
+  Credentials c;
+  if (EqualsIgnoreCase(scheme, "Bearer")) {
+    c.api_key = true;
+    c.secret = credentials;
+    return std::optional<Credentials>(std::move(c));
+  }
+  if (EqualsIgnoreCase(scheme, "Basic")) {
+    auto decoded = DecodeBase64(credentials);
+    size_t colon = decoded ? decoded->find(':') : std::string::npos;
+    if (!decoded || colon == std::string::npos) {
+      return Unauthenticated("malformed HTTP Basic credentials", "bad-credentials");
+    }
+    c.username = decoded->substr(0, colon);
+    c.secret = decoded->substr(colon + 1);
+    c.api_key = !ApiKeyPrefix(c.secret).empty();
+    return std::optional<Credentials>(std::move(c));
+  }
+  return Unauthenticated("unsupported Authorization scheme (use Basic or Bearer)",
+                         "bad-credentials");
+}
+
 }  // namespace
 
 // --- RateLimiter -----------------------------------------------------------
@@ -125,6 +163,94 @@ Authenticator::Authenticator(store::Store& store, Clock& clock, AuthOptions opti
       cache_salt_(RandomToken(32)),
       audit_(store, clock) {}
 
+Authenticator::Authenticator(store::RightsWatchingStore& store, Clock& clock, AuthOptions options)
+    : Authenticator(static_cast<store::Store&>(store), clock, options) {
+  rights_ = &store;
+}
+
+// --- the principal cache -------------------------------------------------------
+
+uint64_t Authenticator::RightsVersion() const { return rights_ ? rights_->RightsVersion() : 0; }
+
+std::string Authenticator::BasicSecretHash(std::string_view username,
+                                           std::string_view password) const {
+  std::string text = cache_salt_;
+  text += '\0';
+  text += username;
+  text += '\0';
+  text += password;
+  return Sha256Hex(text);
+}
+
+std::optional<Authenticator::CacheProbe> Authenticator::ProbeOf(const Request& request) const {
+  auto credentials = ParseAuthorization(request);
+  if (!credentials.ok() || !*credentials) return std::nullopt;
+  const Credentials& c = **credentials;
+  CacheProbe probe;
+  probe.username = c.username;
+  if (c.api_key) {
+    const std::string prefix = ApiKeyPrefix(c.secret);
+    if (prefix.empty()) return std::nullopt;
+    probe.cache_key = "k:" + prefix;
+    probe.secret_hash = HashApiKey(c.secret);
+  } else {
+    probe.cache_key = "b:" + *c.username;
+    probe.secret_hash = BasicSecretHash(*c.username, c.secret);
+  }
+  return probe;
+}
+
+std::optional<Authenticator::CachedCaller> Authenticator::FindCached(const CacheProbe& probe,
+                                                                     Micros now) {
+  std::lock_guard lock(principal_mu_);
+  auto it = principal_cache_.find(probe.cache_key);
+  if (it == principal_cache_.end()) return std::nullopt;
+  const CachedCaller& e = it->second;
+  // A wrong secret never matches (and does not evict the right one's entry).
+  if (!ConstantTimeEquals(e.secret_hash, probe.secret_hash)) return std::nullopt;
+  const bool stale = e.rights_version != RightsVersion() || now < e.cached_at ||
+                     now - e.cached_at >= options_.principal_cache_ttl ||
+                     (e.key_expires && *e.key_expires <= now);
+  if (stale) {
+    principal_cache_.erase(it);
+    return std::nullopt;
+  }
+  if (probe.username && *probe.username != e.owner.username) return std::nullopt;
+  return e;
+}
+
+void Authenticator::Remember(std::string cache_key, CachedCaller entry) {
+  std::lock_guard lock(principal_mu_);
+  const uint64_t version = RightsVersion();
+  // Rights changed while this caller was being read: it may be out of date.
+  if (entry.rights_version != version) return;
+  const size_t limit = std::max<size_t>(1, options_.principal_cache_entries);
+  if (principal_cache_.size() >= limit && principal_cache_.count(cache_key) == 0) {
+    const Micros now = entry.cached_at;
+    std::erase_if(principal_cache_, [&](const auto& kv) {
+      const CachedCaller& e = kv.second;
+      return e.rights_version != version || now < e.cached_at ||
+             now - e.cached_at >= options_.principal_cache_ttl;
+    });
+    // Everything still fresh: drop an arbitrary one.
+    if (principal_cache_.size() >= limit) principal_cache_.erase(principal_cache_.begin());
+  }
+  principal_cache_.insert_or_assign(std::move(cache_key), std::move(entry));
+}
+
+std::optional<Caller> Authenticator::IdentifyFromCache(const Request& request) {
+  if (!CacheEnabled()) return std::nullopt;
+  auto probe = ProbeOf(request);
+  if (!probe) return std::nullopt;
+  auto hit = FindCached(*probe, clock_.Now());
+  if (!hit) return std::nullopt;
+  // The key's use still has to be written to the audit log: not here.
+  if (hit->caller.method == AuthMethod::kApiKey && !audit_.KeyUseRecorded(hit->caller.api_key_id)) {
+    return std::nullopt;
+  }
+  return std::move(hit->caller);
+}
+
 Error Authenticator::Limited(Micros retry_after) const {
   const Micros seconds = std::max<Micros>(1, (retry_after + kSecond - 1) / kSecond);
   Error e{ErrorCode::kTooManyRequests,
@@ -197,12 +323,22 @@ Result<void> Authenticator::CheckTotp(const store::User& user, std::string_view 
 
 Result<Caller> Authenticator::FromApiKey(std::string_view key,
                                          std::optional<std::string_view> username,
-                                         const Request& request) {
+                                         const Request& request, Freshness freshness) {
   const std::string prefix = ApiKeyPrefix(key);
   if (prefix.empty()) return Unauthenticated("invalid API key", "bad-credentials");
-  ECRN_ASSIGN_OR_RETURN(auto rows, store_.FindApiKeysByPrefix(prefix));
   const std::string hash = HashApiKey(key);
   const Micros now = clock_.Now();
+  if (CacheEnabled() && freshness == Freshness::kMayBeCached) {
+    CacheProbe probe{"k:" + prefix, hash, std::nullopt};
+    if (username) probe.username = std::string(*username);
+    if (auto hit = FindCached(probe, now)) {
+      ECRN_TRY(audit_.RecordKeyUse(request, hit->owner, hit->caller.api_key_id));
+      return std::move(hit->caller);
+    }
+  }
+  // Taken before the reads, so a change made meanwhile keeps them out of the cache.
+  const uint64_t version = RightsVersion();
+  ECRN_ASSIGN_OR_RETURN(auto rows, store_.FindApiKeysByPrefix(prefix));
   for (const auto& row : rows) {
     if (!ConstantTimeEquals(row.key_hash, hash)) continue;
     auto user = store_.FindUser(std::to_string(row.user_id));
@@ -227,14 +363,29 @@ Result<Caller> Authenticator::FromApiKey(std::string_view key,
     c.method = AuthMethod::kApiKey;
     c.api_key_id = row.id;
     ECRN_TRY(audit_.RecordKeyUse(request, *user, row.id));
+    if (CacheEnabled()) Remember("k:" + prefix, {hash, c, *user, row.expires, now, version});
     return c;
   }
   return Unauthenticated("invalid API key", "bad-credentials");
 }
 
 Result<Caller> Authenticator::FromBasic(std::string_view username, std::string_view password,
-                                        const Request& request) {
+                                        const Request& request, Freshness freshness) {
   const Micros now = clock_.Now();
+  std::string secret_hash;  // set: the principal cache is used
+  if (CacheEnabled()) {
+    secret_hash = BasicSecretHash(username, password);
+    CacheProbe probe{"b:" + std::string(username), secret_hash, std::string(username)};
+    if (freshness == Freshness::kMayBeCached) {
+      if (auto hit = FindCached(probe, now)) return std::move(hit->caller);
+    }
+  }
+  const uint64_t version = RightsVersion();
+  auto remember = [&](const Caller& c, const store::User& u) {
+    if (!secret_hash.empty()) {
+      Remember("b:" + std::string(username), {secret_hash, c, u, std::nullopt, now, version});
+    }
+  };
   auto refuse_second_factor = [](const store::User& u) -> std::optional<Error> {
     if (!u.totp_secret.empty() || u.role == "network-admin") {
       return Unauthenticated(
@@ -261,6 +412,7 @@ Result<Caller> Authenticator::FromBasic(std::string_view username, std::string_v
       Caller c;
       ECRN_ASSIGN_OR_RETURN(c.principal, PrincipalOf(*user, false));
       c.method = AuthMethod::kBasic;
+      remember(c, *user);
       return c;
     }
   }
@@ -294,6 +446,7 @@ Result<Caller> Authenticator::FromBasic(std::string_view username, std::string_v
     basic_cache_.clear();
     return recorded.error();
   }
+  remember(c, *checked);
   return c;
 }
 
@@ -333,35 +486,18 @@ Result<std::optional<Caller>> Authenticator::FromSession(const Request& request)
   return std::optional<Caller>(std::move(c));
 }
 
-Result<std::optional<Caller>> Authenticator::Identify(const Request& request) {
-  auto authz = request.Header("Authorization");
-  if (!authz) return FromSession(request);
-  std::string_view value = Trim(*authz);
-  size_t space = value.find(' ');
-  std::string_view scheme = value.substr(0, space);
-  std::string_view credentials =
-      space == std::string_view::npos ? std::string_view() : Trim(value.substr(space + 1));
-  if (EqualsIgnoreCase(scheme, "Bearer")) {
-    ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(credentials, std::nullopt, request));
-    return std::optional<Caller>(std::move(c));
+Result<std::optional<Caller>> Authenticator::Identify(const Request& request, Freshness freshness) {
+  ECRN_ASSIGN_OR_RETURN(auto credentials, ParseAuthorization(request));
+  if (!credentials) return FromSession(request);
+  const Credentials& c = *credentials;
+  std::optional<std::string_view> username;
+  if (c.username) username = *c.username;
+  if (c.api_key) {
+    ECRN_ASSIGN_OR_RETURN(auto caller, FromApiKey(c.secret, username, request, freshness));
+    return std::optional<Caller>(std::move(caller));
   }
-  if (EqualsIgnoreCase(scheme, "Basic")) {
-    auto decoded = DecodeBase64(credentials);
-    size_t colon = decoded ? decoded->find(':') : std::string::npos;
-    if (!decoded || colon == std::string::npos) {
-      return Unauthenticated("malformed HTTP Basic credentials", "bad-credentials");
-    }
-    std::string_view user = std::string_view(*decoded).substr(0, colon);
-    std::string_view secret = std::string_view(*decoded).substr(colon + 1);
-    if (!ApiKeyPrefix(secret).empty()) {
-      ECRN_ASSIGN_OR_RETURN(auto c, FromApiKey(secret, user, request));
-      return std::optional<Caller>(std::move(c));
-    }
-    ECRN_ASSIGN_OR_RETURN(auto c, FromBasic(user, secret, request));
-    return std::optional<Caller>(std::move(c));
-  }
-  return Unauthenticated("unsupported Authorization scheme (use Basic or Bearer)",
-                         "bad-credentials");
+  ECRN_ASSIGN_OR_RETURN(auto caller, FromBasic(*username, c.secret, request, freshness));
+  return std::optional<Caller>(std::move(caller));
 }
 
 Result<void> Authenticator::RecordLoginFailure(const Request& request, std::string_view username,

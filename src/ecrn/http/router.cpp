@@ -181,6 +181,23 @@ Response Router::Handle(const Request& request) const {
   return response;
 }
 
+std::optional<Response> Router::TryQuick(const Request& request) const {
+  auto target = ParseTarget(request.target);
+  if (!target) return std::nullopt;
+  Match match = Find(request.method, target->segments);
+  if (!match.route || !match.route->options.quick) return std::nullopt;
+  RouteContext ctx{request, std::move(target->segments), std::move(match.params),
+                   std::move(target->query), match.route->path_template};
+  std::optional<Response> response;
+  try {
+    response = match.route->options.quick(ctx);
+  } catch (...) {
+    return std::nullopt;  // the Handler runs (and reports) on the worker pool
+  }
+  if (response) AddSecurityHeaders(*response);
+  return response;
+}
+
 Response Router::Run(const Handler& handler, const RouteContext& ctx) const {
   std::string what;
   try {
@@ -209,6 +226,7 @@ RouteInfo Router::Lookup(std::string_view method, std::string_view target) const
   if (match.route) {
     info.max_body = match.route->options.max_body;
     info.path_template = match.route->path_template;
+    info.quick = static_cast<bool>(match.route->options.quick);
   } else if (match.first_path) {
     info.path_template = match.first_path->path_template;
   } else if (fallback_ && (method == "GET" || method == "HEAD")) {

@@ -50,9 +50,18 @@ struct RouteContext {
 // the router answers 500 (without the exception text) and logs it.
 using Handler = std::function<Response(const RouteContext&)>;
 
+// A handler that may run on a network I/O thread, so it must never block:
+// no database, no files, no waiting on locks held across I/O. It answers the
+// request, or returns nullopt when answering needs such work (or anything
+// unusual, such as an error), and the route's Handler then runs on the
+// worker pool as usual. Its answer must be the one the Handler would give.
+using QuickHandler = std::function<std::optional<Response>(const RouteContext&)>;
+
 struct RouteOptions {
   // Largest request body accepted, in bytes (413 beyond it).
   size_t max_body = kDefaultMaxBody;
+  // Tried first, on the I/O thread, when set (see QuickHandler).
+  QuickHandler quick;
 };
 
 // What the router would do with a request, known from its method and target
@@ -64,6 +73,8 @@ struct RouteInfo {
   // this path), kFallbackRoute for the fallback, or kUnmatchedRoute. Never the raw path, so it is a
   // bounded label for metrics and logs. Valid as long as the router.
   std::string_view path_template = kUnmatchedRoute;
+  // The matched route has a QuickHandler (TryQuick may answer).
+  bool quick = false;
 };
 
 class Router {
@@ -88,6 +99,11 @@ class Router {
   // path exists for other methods, 500 when a handler throws. Every response
   // carries the security headers. Never throws for any input.
   Response Handle(const Request& request) const;
+
+  // The response of the matched route's QuickHandler (with the security
+  // headers), or nullopt when the route has none, it declines, it throws, or
+  // no route matched. Never blocks unless a QuickHandler breaks its contract.
+  std::optional<Response> TryQuick(const Request& request) const;
 
   // The body limit of the route `method` and `target` would reach
   // (kDefaultMaxBody when none), so the server can refuse a large body before

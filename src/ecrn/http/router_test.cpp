@@ -237,5 +237,39 @@ TEST(ErrorResponseTest, UsesErrorTableAndHidesDetail) {
   EXPECT_EQ(r.body.find("row 7"), std::string::npos);
 }
 
+TEST(RouterQuick, AnswersOnlyWhenTheQuickHandlerDoesAndWithTheSecurityHeaders) {
+  Router router;
+  RouteOptions quick;
+  quick.quick = [](const RouteContext& ctx) -> std::optional<Response> {
+    if (ctx.Query("slow")) return std::nullopt;
+    if (ctx.Query("throw")) throw std::runtime_error("bug");
+    return MakeResponse(200, kJsonType, "quick " + std::string(*ctx.Param("name")));
+  };
+  router.Add(
+      "GET", "/q/{name}", [](const RouteContext&) { return MakeResponse(200, kJsonType, "slow"); },
+      quick);
+  router.Add("GET", "/plain",
+             [](const RouteContext&) { return MakeResponse(200, kJsonType, "plain"); });
+  EXPECT_TRUE(router.Lookup("GET", "/q/a").quick);
+  EXPECT_FALSE(router.Lookup("GET", "/plain").quick);
+  EXPECT_FALSE(router.Lookup("GET", "/nowhere").quick);
+
+  auto answered = router.TryQuick(Get("/q/a%20b"));
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->body, "quick a b");
+  ExpectSecurityHeaders(*answered);
+  // HEAD reaches the GET route's quick handler too.
+  EXPECT_TRUE(router.TryQuick(Get("/q/a", "HEAD")));
+  // Declined, thrown, no quick handler, no route, wrong method, bad target:
+  // left to Handle.
+  EXPECT_FALSE(router.TryQuick(Get("/q/a?slow")));
+  EXPECT_FALSE(router.TryQuick(Get("/q/a?throw")));
+  EXPECT_FALSE(router.TryQuick(Get("/plain")));
+  EXPECT_FALSE(router.TryQuick(Get("/nowhere")));
+  EXPECT_FALSE(router.TryQuick(Get("/q/a", "POST")));
+  EXPECT_FALSE(router.TryQuick(Get("/q/%zz")));
+  EXPECT_EQ(router.Handle(Get("/q/a?slow")).body, "slow");
+}
+
 }  // namespace
 }  // namespace ecrn::http

@@ -901,14 +901,21 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection<Stream>> co
           request.secure = kIsTls<Stream>;
           request.remote_address = conn->remote_address;
           request.request_id = exchange.request_id;
-          // Bounded: beyond max_pending requests waiting for workers, shed load.
-          if (pending.fetch_add(1) >= options.max_pending) {
+          // A route that can answer without blocking does so here, on the
+          // I/O thread, sparing the two thread hand-offs of the worker pool.
+          std::optional<Response> quick;
+          if (route.quick) quick = router.TryQuick(request);
+          if (quick) {
+            response = std::move(*quick);
+          } else if (pending.fetch_add(1) >= options.max_pending) {
+            // Bounded: beyond max_pending requests waiting for workers, shed load.
+            pending.fetch_sub(1);
             response = ErrorResponse(503, "server busy; retry later");
             response.SetHeader("Retry-After", "1");
           } else {
             response = co_await Dispatch(&request, asio::use_awaitable);
+            pending.fetch_sub(1);
           }
-          pending.fetch_sub(1);
           keep_alive = wants_keep_alive && !stopping;
           if (response.stream && head) {
             response.stream = nullptr;  // HEAD: the header only

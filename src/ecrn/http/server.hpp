@@ -1,7 +1,8 @@
 // The HTTP/1.1 server (Boost.Beast and OpenSSL, confined to server.cpp):
 // accepts connections (plain or TLS 1.2+) on N I/O threads, reads each request
 // under header/body limits and time-outs, runs the Router on a bounded worker
-// pool (handlers may touch the database; I/O threads never do), writes the
+// pool (handlers may touch the database; I/O threads never do: only a route's
+// QuickHandler, which must not block, is tried on the I/O thread), writes the
 // response or streams it (Server-Sent Events), keeps connections alive,
 // records metrics and an access log, and stops gracefully. Listen/Run are
 // called from one thread; Stop() is thread-safe.

@@ -59,7 +59,8 @@ struct Session {
     std::lock_guard lock(rights_mu);
     const auto now = std::chrono::steady_clock::now();
     if (now - checked_at >= std::chrono::microseconds(recheck_every)) {
-      auto who = auth.Identify(credentials);
+      // Not from the principal cache: this check is what --stream-recheck-ms bounds.
+      auto who = auth.Identify(credentials, Freshness::kFromStore);
       if (!who.ok() || !*who) return std::nullopt;
       principal = (*who)->principal;
       checked_at = now;

@@ -337,6 +337,26 @@ Handler Wrap(std::shared_ptr<Taxii> t, F body) {
   };
 }
 
+// The QuickHandler of a route whose `body` needs no store: it answers only a
+// caller the principal cache knows (IdentifyFromCache), and leaves every
+// other case (no or unknown credentials, errors) to the Wrap of the route.
+template <typename F>
+RouteOptions Quick(std::shared_ptr<Taxii> t, F body) {
+  RouteOptions options;
+  options.quick = [t, body](const RouteContext& ctx) -> std::optional<Response> {
+    if (!AcceptsTaxii(ctx.request)) return std::nullopt;
+    auto caller = t->auth.IdentifyFromCache(ctx.request);
+    if (!caller) return std::nullopt;
+    if (auto root = ctx.Param("api_root"); root && *root != t->options.api_root) {
+      return std::nullopt;
+    }
+    Result<Response> r = body(*t, *caller, ctx);
+    if (!r.ok()) return std::nullopt;
+    return std::move(r).value();
+  };
+  return options;
+}
+
 // --- handlers ----------------------------------------------------------------
 
 Result<Response> Discovery(Taxii& t, const Caller&, const RouteContext&) {
@@ -579,8 +599,10 @@ void AddTaxiiRoutes(Router& router, store::Store& store, Authenticator& auth, Cl
   // The API root is a parameter so that an unknown one gets a TAXII 404.
   const std::string root = "/taxii2/{api_root}/";
   const std::string coll = root + "collections/{id}/";
-  router.Add("GET", "/taxii2/", Wrap(t, Discovery));
-  router.Add("GET", root, Wrap(t, ApiRoot));
+  // Discovery and the API root need no store: answered on the I/O thread
+  // when the caller is in the principal cache.
+  router.Add("GET", "/taxii2/", Wrap(t, Discovery), Quick(t, Discovery));
+  router.Add("GET", root, Wrap(t, ApiRoot), Quick(t, ApiRoot));
   router.Add("GET", root + "status/{status_id}/", Wrap(t, GetStatus));
   router.Add("GET", root + "collections/", Wrap(t, Collections));
   router.Add("GET", coll, Wrap(t, OneCollection));

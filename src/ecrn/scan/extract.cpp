@@ -108,6 +108,9 @@ bool IsIpv4Impl(std::string_view s) {
 
 bool IsIpv6Impl(std::string_view s) {
   if (s.size() < 2 || s.size() > 45) return false;
+  // Eight groups take at least 15 characters; anything shorter needs "::"
+  // (this turns clock times such as "08:00:00" away early).
+  if (s.size() < 15 && s.find("::") == std::string_view::npos) return false;
   size_t i = 0;
   int groups = 0;
   bool compressed = false;
@@ -387,15 +390,20 @@ inline BlockMasks Masks16(const char* p) {
 // hash of 32 or more digits always covers one). `*first` is the token's
 // start when the block shows it, else nullptr. Returns false when there is
 // none. Blocks with neither are passed 16 bytes at a time.
-bool NextCandidate(const char* p, const char* end, const char** anchor, const char** first) {
+bool NextCandidate(const char* p, const char* end, const char** anchor, const char** first,
+                   const char** last) {
   *first = nullptr;
+  *last = nullptr;
   while (end - p >= 16) {
     const BlockMasks m = Masks16(p);
     if (m.anchor != 0) {
       const int i = __builtin_ctz(m.anchor);
       *anchor = p + i;
-      const uint32_t gaps = ~m.word & ((1u << i) - 1);
-      if (gaps != 0) *first = p + (32 - __builtin_clz(gaps));
+      const uint32_t gaps = ~m.word & 0xFFFF;
+      const uint32_t before = gaps & ((1u << i) - 1);
+      const uint32_t after = gaps & ~((2u << i) - 1);
+      if (before != 0) *first = p + (32 - __builtin_clz(before));
+      if (after != 0) *last = p + __builtin_ctz(after);
       return true;
     }
     if (m.hex == 0xFFFF) {
@@ -417,19 +425,19 @@ void ExtractObservables(std::string_view text, std::vector<Observable>& out) {
   const char* floor = p;  // no token starts before this (the last one ended here)
   const char* anchor;
   const char* first;
-  while (NextCandidate(p, end, &anchor, &first)) {
-    // Widen the candidate byte to its whole token.
+  const char* last;
+  while (NextCandidate(p, end, &anchor, &first, &last)) {
+    // Widen the candidate byte to its whole token (the block scan often knows
+    // where it starts and ends).
     if (first == nullptr) {
       first = anchor;
       while (first > floor && kClass[static_cast<Byte>(first[-1])] != 0) --first;
     }
-    uint16_t flags = FlagsOf(std::string_view(first, static_cast<size_t>(anchor - first)));
-    const char* last = anchor;
-    uint16_t c;
-    while (last < end && (c = kClass[static_cast<Byte>(*last)]) != 0) {
-      flags |= c;
-      ++last;
+    if (last == nullptr) {
+      last = anchor;
+      while (last < end && kClass[static_cast<Byte>(*last)] != 0) ++last;
     }
+    const uint16_t flags = FlagsOf(std::string_view(first, static_cast<size_t>(last - first)));
     p = floor = last;
     // "scheme://": the token ends at the '/' after a ':'.
     if (last + 1 < end && last[-1] == ':' && last[0] == '/' && last[1] == '/') {

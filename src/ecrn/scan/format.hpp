@@ -82,6 +82,10 @@ class LineParser {
     (void)line;
     return false;
   }
+  // The first byte of header lines that may appear anywhere in a source
+  // (Zeek's '#'), 0 when headers only come first. The pipeline cuts chunks
+  // before such lines so every copy of the parser sees the header in force.
+  virtual char HeaderPrefix() const { return 0; }
   // A parser in the same state (header included), for another thread.
   virtual std::unique_ptr<LineParser> Clone() const = 0;
 };

@@ -199,6 +199,7 @@ class ZeekParser final : public LineParser {
   bool IsHeader(std::string_view line) const override {
     return !line.empty() && line.front() == '#';
   }
+  char HeaderPrefix() const override { return '#'; }
 
   LineResult Parse(Record& record) override {
     const std::string_view line = record.line;

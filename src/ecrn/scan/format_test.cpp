@@ -276,6 +276,31 @@ TEST(ScanFormat, ZeekDnsLog) {
             "Zeek row before the #fields header");
 }
 
+TEST(ScanFormat, EveryFormatTakesInvalidUtf8AndBinaryWithoutHarm) {
+  const std::vector<std::string> lines = {
+      "\xff\xfe{\"a\":\"\xc3\x28 192.0.2.1\"}",
+      "{\"a\":\"\xed\xa0\x80\",\"b\":\"\\ud800\"}",
+      std::string("a,\0b,\"c\x80\"", 9),
+      "#fields\tquery",
+      "\x80\x81.example.org\t\xc0",
+      "[\xff/Oct/2000:13:55:36 -0700] \"GET \xff HTTP/1.0\" 200 1"};
+  for (int f = 0; f < 7; ++f) {
+    const auto all = ParseAll({static_cast<Format>(f), {}, 2026}, lines);
+    ASSERT_EQ(all.size(), lines.size()) << f;
+    for (const Parsed& p : all) {
+      if (p.outcome == LineOutcome::kSkip) {
+        EXPECT_FALSE(p.reason.empty()) << f;
+      }
+      for (const auto& [kind, value] : p.found) {
+        // Whatever is found is ASCII: bytes >= 0x80 spoil a token.
+        for (char c : value) {
+          EXPECT_LT(static_cast<unsigned char>(c), 0x80) << kind << " " << f;
+        }
+      }
+    }
+  }
+}
+
 TEST(ScanFormat, MappingOptionsAreChecked) {
   EXPECT_FALSE(ParseFieldMapping("a=sha-256").ok());
   EXPECT_FALSE(ParseFieldMapping("=ipv4").ok());

@@ -1,5 +1,6 @@
 #include "ecrn/scan/indicators.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -98,6 +99,17 @@ class IndicatorSetBuilder {
     d_->keep_pattern_text = options.keep_pattern_text;
   }
 
+  // Room for what `input_bytes` of JSON may hold (so that growing does not
+  // copy, and briefly double, the largest buffers). Capacity that stays
+  // unused is never touched, so it costs address space, not memory.
+  void ReserveFor(uint64_t input_bytes) {
+    constexpr uint64_t kMinObjectBytes = 150;  // a minimal indicator
+    const uint64_t objects = std::min<uint64_t>(input_bytes / kMinObjectBytes, 1U << 26);
+    d_->entries.reserve(objects);
+    modified_.reserve(objects);
+    d_->arena.reserve(std::min<uint64_t>(input_bytes / 2, uint64_t{1} << 31));
+  }
+
   Result<void> Add(const Fields& f) {
     ++d_->stats.objects;
     if (f.type != "indicator") return Ok();
@@ -128,18 +140,19 @@ class IndicatorSetBuilder {
     const auto index = static_cast<uint32_t>(d_->entries.size());
     d_->entries.push_back(e);
     modified_.push_back(modified);
-    slots_[slot] = index;
+    slots_[slot] = {index, static_cast<uint32_t>(h >> 32)};
     return Ok();
   }
 
   IndicatorSet Finish() {
-    std::vector<Entry> kept;
-    kept.reserve(d_->entries.size());
+    // Compacted in place: a copy would double the peak at a million.
+    std::vector<Entry>& entries = d_->entries;
+    size_t kept = 0;
     LoadStats& st = d_->stats;
-    for (const Entry& e : d_->entries) {
+    for (const Entry& e : entries) {
       switch (e.status) {
         case Status::kKept:
-          kept.push_back(e);
+          entries[kept++] = e;
           if (e.fast) ++st.fast_path;
           break;
         case Status::kRevoked:
@@ -153,10 +166,8 @@ class IndicatorSetBuilder {
           break;
       }
     }
-    st.indicators = kept.size();
-    d_->entries = std::move(kept);
-    d_->entries.shrink_to_fit();
-    d_->arena.shrink_to_fit();
+    st.indicators = kept;
+    entries.resize(kept);
     modified_ = {};
     slots_ = {};
     IndicatorSet set;
@@ -237,12 +248,14 @@ class IndicatorSetBuilder {
   uint32_t Find(uint64_t h, std::string_view id, const Entry& probe, size_t& slot) {
     if ((d_->entries.size() + 1) * 2 > slots_.size()) Grow();
     const size_t mask = slots_.size() - 1;
+    const auto tag = static_cast<uint32_t>(h >> 32);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
-      const uint32_t at = slots_[i];
+      const uint32_t at = slots_[i].index;
       if (at == kNone) {
         slot = i;
         return kNone;
       }
+      if (slots_[i].tag != tag) continue;
       const Entry& e = d_->entries[at];
       if (e.id_text != probe.id_text) continue;
       if (e.id_text ? d_->Text(e.id) == id : e.uuid == probe.uuid) return at;
@@ -256,19 +269,24 @@ class IndicatorSetBuilder {
   }
 
   void Grow() {
-    std::vector<uint32_t> next(slots_.empty() ? 1024 : slots_.size() * 2, kNone);
+    std::vector<Slot> next(slots_.empty() ? 1024 : slots_.size() * 2);
     const size_t mask = next.size() - 1;
     for (uint32_t idx = 0; idx < d_->entries.size(); ++idx) {
-      size_t i = HashOf(d_->entries[idx]) & mask;
-      while (next[i] != kNone) i = (i + 1) & mask;
-      next[i] = idx;
+      const uint64_t h = HashOf(d_->entries[idx]);
+      size_t i = h & mask;
+      while (next[i].index != kNone) i = (i + 1) & mask;
+      next[i] = {idx, static_cast<uint32_t>(h >> 32)};
     }
     slots_ = std::move(next);
   }
 
   std::unique_ptr<IndicatorSet::Data> d_;
   std::vector<Micros> modified_;
-  std::vector<uint32_t> slots_;
+  struct Slot {
+    uint32_t index = kNone;
+    uint32_t tag = 0;
+  };
+  std::vector<Slot> slots_;
 };
 
 namespace {
@@ -347,6 +365,7 @@ class Handler {
     if (!AtCandidate()) return true;
     key_.append(s.data(), s.size());
     capture_ = FieldOf(key_);
+    if (capture_ < kFieldCount) fields_[capture_].clear();  // a repeated key: the last wins
     key_.clear();
     return true;
   }
@@ -529,11 +548,12 @@ const char* IndicatorSet::Arena() const { return data_->arena.data(); }
 const LoadStats& IndicatorSet::stats() const { return data_->stats; }
 
 size_t IndicatorSet::MemoryBytes() const {
-  return data_->entries.capacity() * sizeof(Entry) + data_->arena.capacity();
+  return data_->entries.size() * sizeof(Entry) + data_->arena.size();
 }
 
 Result<IndicatorSet> LoadIndicatorJson(std::string_view json, const LoadOptions& options) {
   IndicatorSetBuilder builder(options);
+  builder.ReserveFor(json.size());
   Parser parser(ParseOptions(), &builder);
   uint64_t offset = 0;
   ECRN_TRY(Feed(parser, json.data(), json.size(), false, offset));
@@ -546,6 +566,11 @@ Result<IndicatorSet> LoadIndicatorFile(const std::string& path, const LoadOption
     return Error{ErrorCode::kNotFound, "cannot open " + path + ": " + std::strerror(errno), {}};
   }
   IndicatorSetBuilder builder(options);
+  if (std::fseek(file.get(), 0, SEEK_END) == 0) {
+    const long size = std::ftell(file.get());
+    if (size > 0) builder.ReserveFor(static_cast<uint64_t>(size));
+    std::rewind(file.get());
+  }
   Parser parser(ParseOptions(), &builder);
   std::vector<char> buffer(size_t{1} << 20);
   uint64_t offset = 0;

@@ -92,7 +92,7 @@ class IndicatorSet {
   const char* Arena() const;
 
   const LoadStats& stats() const;
-  // Bytes held (entries and arena), for the benchmarks.
+  // Bytes in use (entries and arena), for the benchmarks.
   size_t MemoryBytes() const;
 
  private:

@@ -70,9 +70,9 @@ class Matcher {
 
   // Appends the record's Hits to `out` (in no particular order; Hit::indicator
   // indexes indicators()). `time` is the observation time when the record
-  // has no timestamp. Allocates nothing when nothing matches and no
-  // fallback pattern names a type the record holds (or values are longer
-  // than 512 bytes).
+  // has no timestamp. Allocates nothing when nothing matches, no fallback
+  // pattern names an SCO type the record holds, and the values are ASCII
+  // and at most 512 bytes long.
   void Match(const Record& record, std::vector<Hit>& out, Micros time = 0) const;
 
   const IndicatorSet& indicators() const;

@@ -40,7 +40,7 @@ class KeyBuffer {
 
  private:
   static constexpr size_t kInline = 512;
-  std::array<char, kInline> inline_{};
+  std::array<char, kInline> inline_;  // not zeroed: written before it is read
   std::string heap_;
   char* data_ = inline_.data();
   size_t size_ = 0;

@@ -1,5 +1,6 @@
 #include "ecrn/scan/pipeline.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -117,6 +118,16 @@ Result<std::unique_ptr<LineParser>> ParserFor(const ScanOptions& options, Format
     fo.fields.clear();  // a mapping given for JSON/CSV does not bind a guessed DNS log
   }
   return MakeParser(fo);
+}
+
+// The offset of the first line after `from` that starts with `marker`, or
+// npos.
+size_t FindLineStart(const std::string& data, size_t from, char marker) {
+  size_t pos = from;
+  while ((pos = data.find(marker, pos + 1)) != std::string::npos) {
+    if (data[pos - 1] == '\n') return pos;
+  }
+  return std::string::npos;
 }
 
 // One chunk on its way through the worker threads.
@@ -327,25 +338,47 @@ Result<ScanSummary> Scan(const ScanOptions& options, ScanTarget& target) {
         continue;
       }
       // Header lines at the chunk's start go to the source's parser, in
-      // order; the rest of the chunk is parsed by a copy of it.
-      job->stats = ScanSummary();
-      job->source = source;
-      job->offset = 0;
-      job->line_no = chunk.first_line;
-      rec.source = source;
-      const char* const begin = chunk.data.data();
-      const char* const end = begin + chunk.data.size();
-      while (job->offset < chunk.data.size()) {
-        const char* next;
-        const std::string_view line = LineAt(begin + job->offset, end, &next);
-        if (!parser->IsHeader(line)) break;
-        HandleLine(line, job->line_no++, *parser, nullptr, job->stats,
-                   options.reader.max_line_bytes, rec);
-        job->stats.bytes += static_cast<uint64_t>(next - (begin + job->offset));
-        job->offset = static_cast<size_t>(next - begin);
+      // order; the rest of the chunk is parsed by a copy of it. A header
+      // line further on (Zeek's '#' lines) cuts the chunk there, so that the
+      // lines after it are parsed with what it says.
+      while (job != nullptr) {
+        Chunk& c = job->chunk;
+        job->stats = ScanSummary();
+        job->source = source;
+        job->offset = 0;
+        job->line_no = c.first_line;
+        rec.source = source;
+        const char* const begin = c.data.data();
+        const char* const end = begin + c.data.size();
+        while (job->offset < c.data.size()) {
+          const char* next;
+          const std::string_view line = LineAt(begin + job->offset, end, &next);
+          if (!parser->IsHeader(line)) break;
+          HandleLine(line, job->line_no++, *parser, nullptr, job->stats,
+                     options.reader.max_line_bytes, rec);
+          job->stats.bytes += static_cast<uint64_t>(next - (begin + job->offset));
+          job->offset = static_cast<size_t>(next - begin);
+        }
+        Job* rest = nullptr;
+        if (const char marker = parser->HeaderPrefix(); marker != 0) {
+          const size_t cut = FindLineStart(c.data, job->offset, marker);
+          if (cut != std::string::npos) {
+            rest = workers->Acquire();
+            rest->chunk.data.assign(c.data, cut, std::string::npos);
+            rest->chunk.first_line =
+                job->line_no + static_cast<uint64_t>(
+                                   std::count(c.data.begin() + static_cast<ptrdiff_t>(job->offset),
+                                              c.data.begin() + static_cast<ptrdiff_t>(cut), '\n'));
+            rest->chunk.overlong = std::move(c.overlong);
+            rest->chunk.restarted = false;
+            c.overlong.clear();
+            c.data.resize(cut);
+          }
+        }
+        job->parser = parser->Clone();
+        workers->Submit(job);
+        job = rest;
       }
-      job->parser = parser->Clone();
-      workers->Submit(job);
     }
     if (!parser) {
       // An empty source: say how it would have been read.

@@ -217,6 +217,41 @@ TEST(ScanPipeline, ThreadsGiveTheSameRecordsInTheSameOrder) {
   EXPECT_EQ(s1.per_kind[static_cast<size_t>(Kind::kSha256)], 800u + 155u);
 }
 
+TEST(ScanPipeline, ThreadsHonourAZeekHeaderThatChangesMidFile) {
+  // Two Zeek logs concatenated: the second #fields swaps the address columns.
+  TempDir dir;
+  std::string zeek;
+  for (int part = 0; part < 2; ++part) {
+    zeek += "#separator \\x09\n#fields\t" +
+            std::string(part == 0 ? "ts\tid.orig_h\tquery" : "query\tid.orig_h\tts") + "\n";
+    for (int i = 0; i < 2000; ++i) {
+      const std::string host = "192.0.2." + std::to_string(i % 250);
+      const std::string name = "n" + std::to_string(i) + ".example.org";
+      const std::string ts = std::to_string(1732183200 + i);
+      zeek +=
+          part == 0 ? ts + "\t" + host + "\t" + name + "\n" : name + "\t" + host + "\t" + ts + "\n";
+    }
+  }
+  WriteFile(dir.File("dns.log"), zeek);
+  ScanOptions options;
+  options.sources = {dir.File("dns.log")};
+  options.reader.chunk_bytes = 4096;
+  Collector single, parallel;
+  const ScanSummary s1 = MustScan(options, single);
+  options.threads = 3;
+  const ScanSummary s3 = MustScan(options, parallel);
+  ASSERT_EQ(s1.sources.size(), 1u);
+  EXPECT_EQ(s1.sources[0].format, Format::kZeek);
+  EXPECT_EQ(s1.with_observables, 4000u);
+  EXPECT_EQ(s3.with_observables, 4000u);
+  EXPECT_EQ(s3.header_lines, 4u);
+  EXPECT_EQ(s3.skipped, 0u);
+  EXPECT_EQ(single.records(), parallel.records());
+  EXPECT_EQ(parallel.records().back(),
+            "dns.log:4004|n1999.example.org\t192.0.2.249\t1732185199|1732185199000000 "
+            "domain=n1999.example.org ipv4=192.0.2.249");
+}
+
 TEST(ScanPipeline, ReadsStdin) {
   int pipe_fds[2];
   ASSERT_EQ(::pipe(pipe_fds), 0);
