@@ -536,7 +536,10 @@ int RunScan(ScanArgs args) {
     if (!mapping) return Fail(mapping.error(), kExitUsage);
     options.format_options.fields.push_back(*mapping);
   }
-  options.format_options.syslog_year = args.syslog_year;
+  // Lines that carry no year (dnsmasq, syslog) are taken to be from this
+  // year unless told otherwise.
+  options.format_options.syslog_year =
+      args.syslog_year != 0 ? args.syslog_year : std::stoi(FormatTimestamp(Now(), 0).substr(0, 4));
   options.on_source = [&args](const scan::SourceInfo& info) {
     if (!info.detection.empty()) {
       Say(info.source + ": format " + std::string(scan::FormatName(info.format)) + " (" +
@@ -632,7 +635,7 @@ void AddScanCommand(CLI::App& app, Context& ctx) {
                   "JSON/CSV field mapping PATH=KIND (KIND: ipv4, ipv6, domain, url, email, md5, "
                   "sha1, sha256, sha512 or time); repeatable");
   cmd->add_option("--syslog-year", args->syslog_year,
-                  "year of timestamps written without one (dnsmasq, syslog)");
+                  "year of timestamps written without one (dnsmasq, syslog; default: this year)");
   cmd->add_option("--threads", args->threads, "parsing threads (default 1; not with --follow)")
       ->check(CLI::Range(1, 64));
   cmd->add_flag("-F,--follow", args->follow,
