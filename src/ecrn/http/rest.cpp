@@ -64,6 +64,7 @@ json::object UserJson(const Rest& rest, const policy::Principal& p) {
     org["name"] = found->name;
     org["kind"] = found->kind;
     org["country"] = found->country;
+    org["identity_id"] = found->identity_id;
   }
   json::object user;
   user["id"] = p.user_id;
