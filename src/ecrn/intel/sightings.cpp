@@ -234,7 +234,6 @@ Result<std::vector<MultiOrgAlert>> CurrentAlerts(store::Store& store, const poli
   store::ObjectQuery q;
   q.types = {"sighting"};
   q.added_after = now - kAlertWindow - 1;
-  q.added_until = now;
   q.visible_to = policy::VisibilityFor(p);
   q.all_versions = true;
   q.limit = kAlertPage;
