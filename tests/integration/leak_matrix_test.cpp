@@ -35,6 +35,7 @@
 #include "ecrn/http/taxii.hpp"
 #include "ecrn/notify/object_events.hpp"
 #include "ecrn/store/store.hpp"
+#include "integration/sighting_alerts_cases.hpp"
 #include "testing/testing.hpp"
 
 namespace ecrn::testing {
@@ -503,21 +504,6 @@ std::set<std::string> StreamIds(const std::string& text) {
   return out;
 }
 
-// The "alert" events in SSE text, in order.
-std::vector<json::object> AlertEvents(const std::string& text) {
-  std::vector<json::object> out;
-  size_t pos = 0;
-  while ((pos = text.find("event: alert\ndata: ", pos)) != std::string::npos) {
-    pos += 19;
-    const size_t end = text.find('\n', pos);
-    boost::system::error_code ec;
-    auto v = json::parse(text.substr(pos, end - pos), ec);
-    EXPECT_FALSE(ec) << text.substr(pos, end - pos);
-    if (!ec && v.is_object()) out.push_back(v.as_object());
-  }
-  return out;
-}
-
 TEST_F(LeakMatrix, LiveStreamReplayAndDeliveryFollowThePolicy) {
   notify::ObjectEvents events(*store_);
   http::AddStreamRoute(router_, *store_, *auth_, events);
@@ -615,7 +601,7 @@ TEST_F(LeakMatrix, LiveStreamReplayAndDeliveryFollowThePolicy) {
       }
     }
     std::vector<int64_t> got_alerts;
-    for (const auto& a : AlertEvents(text)) {
+    for (const auto& a : sightings::AlertEvents(text)) {
       EXPECT_EQ(a.at("object").at("id").as_string(), again_anchor) << u.name;
       got_alerts.push_back(a.at("organisation_count").as_int64());
       EXPECT_EQ(NamesIn(a.at("organisations")).size(),

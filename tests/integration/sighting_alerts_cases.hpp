@@ -70,12 +70,7 @@ struct Network {
     EXPECT_EQ(identities.size(), 4u) << orgs;
   }
   std::string Admin(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), EcrnBin());
-    args.push_back("--db");
-    args.push_back(db);
-    auto r = ecrn::testing::Run(args, "", env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
+    return stream::RunAdmin(db, std::move(args), std::move(env));
   }
   std::string db;
   std::map<std::string, std::string> keys;        // user -> API key

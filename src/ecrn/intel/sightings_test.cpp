@@ -266,18 +266,15 @@ class SightingReads : public ::testing::Test {
       auto memberships = store_->ListOrgMemberships(org_ids_[i]).value();
       principals_.push_back(policy::MakePrincipal(u, org, memberships, false));
     }
-    Share(0, shared_, "amber",
-          R"({"type":"indicator","spec_version":"2.1","id":")" + kIndicator +
-              R"(","created":"2027-01-14T00:00:00.000Z",)"
-              R"("modified":"2027-01-14T00:00:00.000Z","name":"bad domain",)"
-              R"("pattern":"[domain-name:value = 'bad.example']",)"
-              R"("pattern_type":"stix","valid_from":"2027-01-14T00:00:00Z"})");
-    Share(2, hidden_, "amber",
-          R"({"type":"indicator","spec_version":"2.1","id":")" + kIndicator +
-              R"(","created":"2027-01-14T00:00:00.000Z",)"
-              R"("modified":"2027-01-14T00:00:00.000Z","name":"bad domain",)"
-              R"("pattern":"[domain-name:value = 'bad.example']",)"
-              R"("pattern_type":"stix","valid_from":"2027-01-14T00:00:00Z"})");
+    Share(0, shared_, "amber", IndicatorJson(kIndicator, "bad.example"));
+    Share(2, hidden_, "amber", IndicatorJson(kIndicator, "bad.example"));
+  }
+
+  static std::string IndicatorJson(const std::string& id, const std::string& domain) {
+    return R"({"type":"indicator","spec_version":"2.1","id":")" + id +
+           R"(","created":"2027-01-14T00:00:00.000Z","modified":"2027-01-14T00:00:00.000Z",)"
+           R"("name":"bad domain","pattern":"[domain-name:value = ')" +
+           domain + R"(']","pattern_type":"stix","valid_from":"2027-01-14T00:00:00Z"})";
   }
 
   int64_t AddChannel(const std::string& name, std::vector<size_t> members) {
@@ -401,16 +398,12 @@ TEST_F(SightingReads, LiveArrivalIsDecidedPerReader) {
 }
 
 TEST_F(SightingReads, NoAlertAboutAnObjectTheReaderCannotRead) {
-  // CERT and Hidden sight an indicator only Hidden's channel holds, in
-  // CERT's own channel: CERT's reader can read both sightings but not the
-  // indicator (it is not in any channel CERT reads).
+  // CERT and Hidden sight an indicator only Hidden's channel holds, in a
+  // channel the two share: CERT's reader can read both sightings but not
+  // the indicator (no channel CERT reads holds it).
   const int64_t cert_hidden = AddChannel("cert-and-hidden", {1, 2});
   const std::string other = "indicator--6b6e6f4c-0000-4000-8000-000000000002";
-  Share(2, hidden_, "amber",
-        R"({"type":"indicator","spec_version":"2.1","id":")" + other +
-            R"(","created":"2027-01-14T00:00:00.000Z","modified":"2027-01-14T00:00:00.000Z",)"
-            R"("pattern":"[domain-name:value = 'x.example']","pattern_type":"stix",)"
-            R"("valid_from":"2027-01-14T00:00:00Z"})");
+  Share(2, hidden_, "amber", IndicatorJson(other, "x.example"));
   // Re-read principals: the new channel.
   for (size_t who : {size_t{1}, size_t{2}}) {
     auto org = store_->FindOrganisation(std::to_string(org_ids_[who])).value();

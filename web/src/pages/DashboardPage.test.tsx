@@ -38,6 +38,15 @@ function alert(n: number, orgs: string[], lastSeen: string, name: string | null 
   };
 }
 
+// The session, no objects, and GET /api/v1/alerts answered by `reply`.
+function alertsRoutes(reply: () => { status: number; body: unknown }) {
+  mockFetch([
+    sessionRoute(),
+    { method: 'GET', path: '/api/v1/objects?limit=50', reply: () => ({ status: 200, body: { items: [] } }) },
+    { method: 'GET', path: '/api/v1/alerts', reply },
+  ]);
+}
+
 function alertTexts(): string[] {
   const panel = screen.getByRole('region', { name: 'Seen by several organisations' });
   return within(panel)
@@ -168,25 +177,13 @@ describe('dashboard', () => {
 
   it('shows the sighting alerts, merges streamed ones and announces them', async () => {
     let alertCalls = 0;
-    mockFetch([
-      sessionRoute(),
-      {
-        method: 'GET',
-        path: '/api/v1/objects?limit=50',
-        reply: () => ({ status: 200, body: { items: [] } }),
-      },
-      {
-        method: 'GET',
-        path: '/api/v1/alerts',
-        reply: () => {
-          alertCalls += 1;
-          return {
-            status: 200,
-            body: { items: [alert(1, ['CEC <b>x</b>', 'CERT'], '2026-11-21T09:00:00.000Z')] },
-          };
-        },
-      },
-    ]);
+    alertsRoutes(() => {
+      alertCalls += 1;
+      return {
+        status: 200,
+        body: { items: [alert(1, ['CEC <b>x</b>', 'CERT'], '2026-11-21T09:00:00.000Z')] },
+      };
+    });
     const { container } = renderWithProviders(<DashboardPage />, { signedIn: true });
     await waitFor(() =>
       expect(alertTexts()).toEqual([
@@ -227,20 +224,9 @@ describe('dashboard', () => {
 
   it('says when no alert is current, and when alerts cannot be loaded', async () => {
     let fail = false;
-    mockFetch([
-      sessionRoute(),
-      {
-        method: 'GET',
-        path: '/api/v1/objects?limit=50',
-        reply: () => ({ status: 200, body: { items: [] } }),
-      },
-      {
-        method: 'GET',
-        path: '/api/v1/alerts',
-        reply: () =>
-          fail ? { status: 500, body: errorBody(500, 'internal') } : { status: 200, body: { items: [] } },
-      },
-    ]);
+    alertsRoutes(() =>
+      fail ? { status: 500, body: errorBody(500, 'internal') } : { status: 200, body: { items: [] } },
+    );
     const first = renderWithProviders(<DashboardPage />, { signedIn: true });
     expect(
       await screen.findByText(

@@ -68,6 +68,22 @@ function ExternalReferences({ refs }: { refs: unknown }) {
   );
 }
 
+// Label / value pairs; the values an object lacks are left out, not blank.
+function Facts({ facts }: { facts: [string, React.ReactNode][] }) {
+  return (
+    <dl className="facts">
+      {facts
+        .filter(([, v]) => v !== null && v !== undefined && v !== false && v !== '')
+        .map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
+
 // The sightings of this object the viewer may read, as the server folded them.
 function Sightings({ s }: { s: SightingAggregate }) {
   const { t, formatNumber } = useI18n();
@@ -89,16 +105,7 @@ function Sightings({ s }: { s: SightingAggregate }) {
       {s.count === 0 && (s.sightings ?? 0) === 0 ? (
         <p className="muted">{t('object.noSightings')}</p>
       ) : (
-        <dl className="facts" data-testid="sightings">
-          {facts
-            .filter(([, v]) => v !== null)
-            .map(([k, v]) => (
-              <div key={k}>
-                <dt>{k}</dt>
-                <dd>{v}</dd>
-              </div>
-            ))}
-        </dl>
+        <Facts facts={facts} />
       )}
     </section>
   );
@@ -150,16 +157,7 @@ export function ObjectPage({ id }: { id: string }) {
       <PageHeading title={name}>
         <TlpBadge tlp={d.tlp} /> {name}
       </PageHeading>
-      <dl className="facts">
-        {facts
-          .filter(([, v]) => v !== null && v !== undefined && v !== false && v !== '')
-          .map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-      </dl>
+      <Facts facts={facts} />
       {description && (
         <section aria-labelledby="desc-heading">
           <h2 id="desc-heading">{t('object.description')}</h2>
