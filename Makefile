@@ -49,6 +49,7 @@ test: build-debug build-release
 bench: build-release
 	@scripts/bench-ingest $(RELEASE_DIR)
 	@scripts/bench-taxii $(RELEASE_DIR)
+	@$(RELEASE_DIR)/bench/ecrn_bench_pattern
 
 fmt:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

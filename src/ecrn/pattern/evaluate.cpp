@@ -540,6 +540,14 @@ Result<CompiledPattern> CompiledPattern::Compile(std::string_view text) {
   return CompiledPattern(std::move(state));
 }
 
+Result<CompiledPattern> CompiledPattern::Compile(Pattern pattern) {
+  ECRN_TRY(ValidatePattern(pattern));
+  auto state = std::make_unique<State>();
+  state->pattern = std::move(pattern);
+  ECRN_TRY(state->Prepare(state->pattern.root));
+  return CompiledPattern(std::move(state));
+}
+
 const Pattern& CompiledPattern::pattern() const { return state_->pattern; }
 
 MatchResult CompiledPattern::Match(std::span<const stix::Object> objects) const {

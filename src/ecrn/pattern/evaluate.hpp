@@ -37,6 +37,9 @@ class CompiledPattern {
   // ParseAndValidatePattern does, or when one [ ... ] expands to more than
   // kMaxConjuncts alternatives.
   static Result<CompiledPattern> Compile(std::string_view text);
+  // The same for a pattern already parsed (e.g. rewritten by its caller):
+  // validates it and prepares it, failing as Compile does.
+  static Result<CompiledPattern> Compile(Pattern pattern);
 
   CompiledPattern(CompiledPattern&&) noexcept;
   CompiledPattern& operator=(CompiledPattern&&) noexcept;
