@@ -16,6 +16,7 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -35,6 +36,7 @@
 #include "ecrn/notify/object_events.hpp"
 #include "ecrn/store/rights_watching_store.hpp"
 #include "ecrn/store/store.hpp"
+#include "integration/sighting_alerts_cases.hpp"
 #include "testing/testing.hpp"
 
 namespace ecrn::testing {
@@ -120,7 +122,7 @@ class LeakMatrix : public ::testing::Test {
     channels_ = {
         {"shared",
          "amber",
-         {{"Hub", {true, false}},
+         {{"Hub", {true, true}},
           {"CEC", {true, true}},
           {"CERT", {true, true}},
           {"Watch", {true, false}}}},
@@ -150,7 +152,8 @@ class LeakMatrix : public ::testing::Test {
 
     // Every TLP level, unmarked under two defaults, RED to a named
     // recipient in another organisation, a write-only channel, and sightings
-    // of the anchor object at two levels.
+    // of the anchor object by three organisations at several levels and in
+    // two channels (seen now, so they count for the 24-hour alert).
     objects_ = {
         {Id(1), "leak-clear", "shared", "clear"},
         {Id(2), "leak-green", "shared", "green"},
@@ -162,22 +165,10 @@ class LeakMatrix : public ::testing::Test {
         {Id(7), "leak-red-default", "redroom", ""},
         {Id(8), "leak-cert", "cert-only", "green", {}, "cert-analyst"},
         {Id(9), "leak-drop", "drop", "green", {}, "watch-analyst"},
-        {"sighting--" + Uuid(10),
-         "",
-         "shared",
-         "green",
-         {},
-         "cec-analyst",
-         R"("sighting_of_ref":")" + Id(1) + R"(","count":2)",
-         "sighting"},
-        {"sighting--" + Uuid(11),
-         "",
-         "shared",
-         "red",
-         {},
-         "cec-analyst",
-         R"("sighting_of_ref":")" + Id(1) + R"(","count":5)",
-         "sighting"},
+        Sighting(10, "shared", "green", "cec-analyst", 2),
+        Sighting(11, "shared", "red", "cec-analyst", 5),
+        Sighting(13, "cert-only", "green", "cert-analyst", 3),
+        Sighting(14, "shared", "red", "hub-analyst", 4, {"cert-viewer"}),
     };
     for (const auto& o : objects_) Publish(o);
   }
@@ -192,6 +183,40 @@ class LeakMatrix : public ::testing::Test {
     return buf;
   }
   static std::string Id(int n) { return "indicator--" + Uuid(n); }
+
+  // A sighting of the anchor (Id(1)) by `submitter`'s organisation, seen
+  // `count` times until now.
+  Shared Sighting(int n, std::string channel, std::string tlp, std::string submitter, int count,
+                  std::vector<std::string> recipients = {}) const {
+    Shared s{"sighting--" + Uuid(n), "", std::move(channel), std::move(tlp), std::move(recipients),
+             std::move(submitter)};
+    s.type = "sighting";
+    s.extra = R"("sighting_of_ref":")" + Id(1) + R"(","count":)" + std::to_string(count) +
+              R"(,"last_seen":")" + FormatTimestamp(SystemClock().Now(), 3) + "\"";
+    return s;
+  }
+  static int64_t CountOf(const Shared& sighting) {
+    std::smatch m;
+    std::regex_search(sighting.extra, m, std::regex(R"("count":(\d+))"));
+    return m.size() > 1 ? std::stoll(m[1]) : 1;
+  }
+  // The organisations whose sightings of `anchor` user `u` may read: the
+  // sighting counts for the organisation that shared it.
+  std::set<std::string> SightingOrgsFor(const User& u, const std::string& anchor,
+                                        const std::vector<Shared>& objects) const {
+    std::set<std::string> orgs;
+    for (const auto& o : objects) {
+      if (o.type == "sighting" && o.extra.find(anchor) != std::string::npos && Expected(u, o)) {
+        orgs.insert(UserNamed(o.submitter).org);
+      }
+    }
+    return orgs;
+  }
+  static std::set<std::string> NamesIn(const json::value& orgs) {
+    std::set<std::string> out;
+    for (const auto& o : orgs.as_array()) out.emplace(o.as_object().at("name").as_string());
+    return out;
+  }
 
   const Org& OrgNamed(const std::string& name) const {
     for (const auto& o : orgs_) {
@@ -303,6 +328,7 @@ class LeakMatrix : public ::testing::Test {
 
 TEST_F(LeakMatrix, EveryUserEveryObjectEveryReadPath) {
   int cells = 0, visible_cells = 0;
+  int alerted_users = 0, unalerted_readers = 0;
   for (const auto& u : users_) {
     // Discovery and the API root: the answer given on the I/O thread (from
     // the principal cache) is the worker pool's answer.
@@ -402,23 +428,62 @@ TEST_F(LeakMatrix, EveryUserEveryObjectEveryReadPath) {
       }
     }
 
-    // Sighting counts of the anchor: only the sightings the user may read.
+    // Sighting counts, organisations and alerts about the anchor: only from
+    // the sightings the user may read; an organisation whose sightings the
+    // user may not read is named nowhere.
     const Shared& anchor = objects_[0];
+    const std::set<std::string> orgs = SightingOrgsFor(u, anchor.id, objects_);
+    auto alerts = Call(u, "GET", "/api/v1/alerts");
+    ASSERT_EQ(alerts.status, 200) << alerts.body;
+    const auto alert_items = Parse(alerts).as_object().at("items").as_array();
     if (Expected(u, anchor)) {
-      int64_t expected = 0;
+      int64_t expected = 0, readable = 0;
       for (const auto& o : objects_) {
         if (o.type != "sighting" || !Expected(u, o)) continue;
-        expected += o.extra.find("\"count\":5") != std::string::npos ? 5 : 2;
+        expected += CountOf(o);
+        ++readable;
       }
       auto v = Parse(Call(u, "GET", "/api/v1/objects/" + anchor.id));
-      EXPECT_EQ(v.as_object().at("sightings").as_object().at("count").as_int64(), expected)
-          << u.name;
+      const auto& agg = v.as_object().at("sightings").as_object();
+      EXPECT_EQ(agg.at("count").as_int64(), expected) << u.name;
+      EXPECT_EQ(agg.at("sightings").as_int64(), readable) << u.name;
+      EXPECT_EQ(NamesIn(agg.at("organisations")), orgs) << u.name;
+      EXPECT_EQ(agg.at("organisations_last_24h").as_int64(), static_cast<int64_t>(orgs.size()));
+      for (const auto& org : orgs_) {
+        if (orgs.count(org.name)) continue;
+        EXPECT_EQ(json::serialize(agg).find(org.identity), std::string::npos)
+            << u.name << " learns of " << org.name;
+      }
+      if (orgs.size() >= 2) {
+        ASSERT_EQ(alert_items.size(), 1u) << u.name << " " << alerts.body;
+        EXPECT_EQ(alert_items[0].at("object").at("id").as_string(), anchor.id);
+        EXPECT_EQ(NamesIn(alert_items[0].at("organisations")), orgs) << u.name;
+        ++alerted_users;
+      } else {
+        EXPECT_TRUE(alert_items.empty()) << u.name << " " << alerts.body;
+        ++unalerted_readers;
+      }
+    } else {
+      EXPECT_TRUE(alert_items.empty()) << u.name << " " << alerts.body;
+    }
+    for (const auto& org : orgs_) {
+      if (orgs.count(org.name) && Expected(u, anchor)) continue;
+      EXPECT_EQ(alerts.body.find(org.identity), std::string::npos)
+          << u.name << " learns of " << org.name;
+    }
+    for (const auto& o : objects_) {
+      if (!Expected(u, o)) {
+        EXPECT_EQ(alerts.body.find(o.id), std::string::npos) << u.name;
+      }
     }
   }
   // The matrix is not vacuous: both kinds of cells occur, in volume.
   EXPECT_EQ(cells, static_cast<int>(users_.size() * objects_.size()));
   EXPECT_GT(visible_cells, 40);
   EXPECT_GT(cells - visible_cells, 100);
+  // Readers of the anchor with and without the multi-organisation alert.
+  EXPECT_GT(alerted_users, 3);
+  EXPECT_GT(unalerted_readers, 3);
 }
 
 // A stream writer that keeps what it is given (the server's part in-process).
@@ -515,15 +580,19 @@ TEST_F(LeakMatrix, LiveStreamReplayAndDeliveryFollowThePolicy) {
   // hands each version to every subscriber in turn, so once the admin has
   // the sentinel everyone has been handed everything before it.
   std::vector<Shared> again;
+  const std::string again_anchor = "indicator--" + Uuid(1).replace(8, 6, "-2222-");
   for (auto o : objects_) {
     o.id.replace(o.id.find("-1111-"), 6, "-2222-");
+    if (auto at = o.extra.find(Id(1)); at != std::string::npos) {
+      o.extra.replace(at, Id(1).size(), again_anchor);
+    }
     again.push_back(o);
     Publish(o);
   }
   const Shared sentinel{"indicator--" + Uuid(99), "leak-sentinel", "shared", "clear"};
   Publish(sentinel);
   ASSERT_TRUE(wait_for(sentinel.id, std::chrono::seconds(60))) << "the sentinel never arrived";
-  int delivered = 0;
+  int delivered = 0, alerts = 0;
   for (const auto& u : users_) {
     const std::string text = live.at(u.name)->Text();
     std::set<std::string> expected;
@@ -543,8 +612,51 @@ TEST_F(LeakMatrix, LiveStreamReplayAndDeliveryFollowThePolicy) {
     }
     EXPECT_EQ(got, expected) << u.name << " live";
     delivered += static_cast<int>(expected.size());
+
+    // Alerts about the new anchor. The organisations the user may read
+    // sightings of (the rule written out here on its own): two or more
+    // make at least one alert, fewer none; the alerts a stream sends grow
+    // in N (none repeats) and end at that number, since N counts every
+    // readable sighting stored when the arrival is handed out (the bus may
+    // hand out a sighting after later ones are stored); an alert never
+    // names an organisation or counts a sighting the user may not read.
+    std::set<std::string> orgs;
+    for (const auto& o : again) {
+      if (o.type == "sighting" && Expected(u, o) && Expected(u, again.front())) {
+        orgs.insert(UserNamed(o.submitter).org);
+      }
+    }
+    int64_t count = 0;
+    for (const auto& o : again) {
+      if (o.type == "sighting" && Expected(u, o)) count += CountOf(o);
+    }
+    std::vector<int64_t> got_alerts;
+    json::object last;
+    for (const auto& a : sightings::AlertEvents(text)) {
+      EXPECT_EQ(a.at("object").at("id").as_string(), again_anchor) << u.name;
+      const int64_t n = a.at("organisation_count").as_int64();
+      EXPECT_GE(n, 2);
+      if (!got_alerts.empty()) {
+        EXPECT_GT(n, got_alerts.back()) << u.name << " repeats an alert";
+      }
+      got_alerts.push_back(n);
+      EXPECT_EQ(NamesIn(a.at("organisations")).size(), static_cast<size_t>(n));
+      for (const auto& name : NamesIn(a.at("organisations"))) {
+        EXPECT_TRUE(orgs.count(name)) << u.name << " learns of " << name;
+      }
+      last = a;
+    }
+    if (orgs.size() >= 2) {
+      ASSERT_FALSE(got_alerts.empty()) << u.name << " got no alert";
+      EXPECT_EQ(NamesIn(last.at("organisations")), orgs) << u.name;
+      EXPECT_LE(last.at("count").as_int64(), count) << u.name;
+      alerts += 1;
+    } else {
+      EXPECT_TRUE(got_alerts.empty()) << u.name << " got an alert for " << orgs.size();
+    }
   }
   EXPECT_GT(delivered, 40);
+  EXPECT_GT(alerts, 3);
 }
 
 TEST_F(LeakMatrix, AuditLogShowsEachUserOnlyWhatTheirRoleMayRead) {

@@ -20,6 +20,17 @@ using namespace std::chrono_literals;
 
 inline constexpr char kPassword[] = "correct horse battery staple";
 
+// Runs `ecrn ARGS --db DB` (an admin command); expects exit 0, returns stdout.
+inline std::string RunAdmin(const std::string& db, std::vector<std::string> args,
+                            std::vector<std::string> env = {}) {
+  args.insert(args.begin(), EcrnBin());
+  args.push_back("--db");
+  args.push_back(db);
+  auto r = ecrn::testing::Run(args, "", env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return r.out;
+}
+
 // A network on `db`: CEC (alice analyst), CERT (bob viewer), Other (carol
 // viewer); channel "live" read by all three, written by CEC.
 struct Network {
@@ -44,12 +55,7 @@ struct Network {
     return s;
   }
   std::string Admin(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), EcrnBin());
-    args.push_back("--db");
-    args.push_back(db);
-    auto r = ecrn::testing::Run(args, "", env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
+    return RunAdmin(db, std::move(args), std::move(env));
   }
   std::string db;
   std::vector<std::string> keys;  // alice, bob, carol

@@ -75,7 +75,36 @@ export interface ObjectDetail {
   versions: string[];
   relationships: Relationship[];
   correlations: Correlation[];
-  sightings: { count: number };
+  sightings: SightingAggregate;
+}
+// An organisation behind sightings (name null for an identity that is no member).
+export interface SightingOrg {
+  identity: string;
+  name: string | null;
+}
+// An organisation as sightings name it: its name, else its identity id.
+export function orgLabel(o: SightingOrg): string {
+  return o.name || o.identity;
+}
+// The readable sightings of an object, folded by the server.
+export interface SightingAggregate {
+  count: number;
+  sightings?: number;
+  first_seen?: string | null;
+  last_seen?: string | null;
+  organisations?: SightingOrg[];
+  organisations_last_24h?: number;
+}
+// "Seen by N organisations in your channels in the last 24 h" (GET
+// /api/v1/alerts items and the stream's "alert" events).
+export interface SightingAlert {
+  object: ObjectRefSummary;
+  organisations: SightingOrg[];
+  organisation_count: number;
+  count: number;
+  sightings: number;
+  first_seen: string;
+  last_seen: string;
 }
 export interface SubmitResult {
   id: string;

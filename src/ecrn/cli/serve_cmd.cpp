@@ -223,6 +223,7 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   http::StreamOptions stream_options;
   stream_options.recheck_every = int64_t{args.stream_recheck_ms} * 1000;
   stream_options.on_sent = [&streamed] { streamed.Increment(); };
+  stream_options.on_error = [log](const std::string& m) { log(http::LogLevel::kWarning, m); };
   http::AddStreamRoute(router, store, auth, events, std::move(stream_options));
   http::AddMetricsRoute(router, metrics, args.metrics_token);
   metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",

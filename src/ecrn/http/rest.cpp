@@ -21,6 +21,7 @@
 #include "ecrn/intel/observables.hpp"
 #include "ecrn/intel/publish.hpp"
 #include "ecrn/intel/read.hpp"
+#include "ecrn/intel/sightings.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
 #include "ecrn/stix/tlp.hpp"
@@ -401,9 +402,24 @@ json::object RelatedJson(const intel::RelatedObject& o,
   return j;
 }
 
+json::value OptionalTime(const std::optional<Micros>& t) {
+  return t ? json::value(FormatTimestamp(*t, 3)) : json::value(nullptr);
+}
+
+json::object SightingsJson(const intel::SightingAggregate& a) {
+  json::object j;
+  j["count"] = a.total_count;
+  j["sightings"] = a.sightings;
+  j["first_seen"] = OptionalTime(a.first_seen);
+  j["last_seen"] = OptionalTime(a.last_seen);
+  j["organisations"] = intel::OrgsJson(a.organisations);
+  j["organisations_last_24h"] = a.organisations_last_24h;
+  return j;
+}
+
 Result<Response> ObjectDetail(Rest& rest, const Caller& c, const RouteContext& ctx) {
   const std::string id(*ctx.Param("stix_id"));
-  ECRN_ASSIGN_OR_RETURN(auto d, intel::Describe(rest.store, c.principal, id));
+  ECRN_ASSIGN_OR_RETURN(auto d, intel::Describe(rest.store, c.principal, id, rest.clock.Now()));
   ECRN_TRY(rest.auth.Audit().RecordRedReads(ctx.request, c.principal, std::span(&d.latest, 1),
                                             "rest.detail", d.latest.stix_id));
   ECRN_ASSIGN_OR_RETURN(auto channels, ChannelsById(rest));
@@ -435,7 +451,22 @@ Result<Response> ObjectDetail(Rest& rest, const Caller& c, const RouteContext& c
         json::object{{"kind", k.kind}, {"value", k.value}, {"objects", std::move(objects)}});
   }
   body["correlations"] = std::move(corr);
-  body["sightings"] = json::object{{"count", d.sightings}};
+  body["sightings"] = SightingsJson(d.sightings);
+  return Json(200, body);
+}
+
+// GET /api/v1/alerts: the multi-organisation alerts of the last 24 hours
+// over what the caller may read.
+Result<Response> ListAlerts(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  if (!ctx.query.empty()) return Error::Invalid("unknown parameter " + ctx.query.front().first);
+  const Micros now = rest.clock.Now();
+  ECRN_ASSIGN_OR_RETURN(auto alerts, intel::CurrentAlerts(rest.store, c.principal, now));
+  json::array items;
+  for (const auto& a : alerts) items.push_back(intel::AlertJson(a));
+  json::object body;
+  body["items"] = std::move(items);
+  body["window_start"] = FormatTimestamp(now - intel::kAlertWindow, 6);
+  body["window_end"] = FormatTimestamp(now, 6);
   return Json(200, body);
 }
 
@@ -839,6 +870,7 @@ void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clo
   submit.max_body = kMaxSubmitBytes;
   router.Add("POST", "/api/v1/objects", Authed(rest, SubmitObjects), submit);
   router.Add("GET", "/api/v1/objects/{stix_id}", Authed(rest, ObjectDetail));
+  router.Add("GET", "/api/v1/alerts", Authed(rest, ListAlerts));
   router.Add("GET", "/api/v1/export", Authed(rest, Export));
   router.Add("GET", "/api/v1/orgs", Authed(rest, ListOrgs));
   router.Add("POST", "/api/v1/orgs", Authed(rest, AddOrg));

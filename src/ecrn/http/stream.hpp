@@ -1,6 +1,8 @@
 // GET /api/v1/stream: Server-Sent Events of the new object versions the
-// caller may read (policy::CanRead on each), with Last-Event-ID resume; the
-// caller's rights are re-read while the stream is open. Thread-safe.
+// caller may read (policy::CanRead on each), with Last-Event-ID resume, and
+// the multi-organisation sighting alerts (intel/sightings.hpp) computed for
+// the caller over what they may read; the caller's rights are re-read while
+// the stream is open. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -23,6 +25,9 @@ struct StreamOptions {
   Micros recheck_every = 5'000'000;
   // Called for every event written to a client (for metrics), if set.
   std::function<void()> on_sent;
+  // Told when the sightings behind an alert could not be read (the alert is
+  // then not sent on the stream; GET /api/v1/alerts still lists it).
+  std::function<void(const std::string&)> on_error;
 };
 
 // `store`, `auth` and `events` must outlive the router.

@@ -39,21 +39,9 @@ Result<std::vector<store::StoredObject>> ReadableRows(store::Store& store,
                                                       const policy::Principal& p,
                                                       std::vector<std::string> ids,
                                                       bool all_versions) {
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  std::vector<store::StoredObject> out;
-  for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
-    store::ObjectQuery q;
-    q.ids.assign(ids.begin() + static_cast<ptrdiff_t>(begin),
-                 ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), begin + kIdsPerQuery)));
-    q.visible_to = policy::VisibilityFor(p);
-    q.all_versions = all_versions;
-    q.limit = 100'000;
-    ECRN_ASSIGN_OR_RETURN(auto rows, store.QueryObjects(q));
-    ECRN_ASSIGN_OR_RETURN(rows, KeepReadable(store, p, std::move(rows)));
-    for (auto& r : rows) out.push_back(std::move(r));
-  }
-  return out;
+  ECRN_ASSIGN_OR_RETURN(auto rows,
+                        RowsOfIds(store, std::move(ids), all_versions, policy::VisibilityFor(p)));
+  return KeepReadable(store, p, std::move(rows));
 }
 
 // Ids of objects indexed under (kind, value), other than `self`.
@@ -83,18 +71,42 @@ Texts TextsOf(const store::StoredObject& o) {
   return t;
 }
 
+bool MayReadRow(const policy::Principal& p, int64_t channel_id, std::string_view tlp,
+                std::span<const int64_t> recipients) {
+  const stix::Tlp level = stix::TlpFromName(tlp).value_or(stix::Tlp::kAmber);
+  return policy::CanRead(p, {channel_id, level, recipients});
+}
+
+Result<std::vector<store::StoredObject>> RowsOfIds(store::Store& store,
+                                                   std::vector<std::string> ids, bool all_versions,
+                                                   std::optional<store::Visibility> visible_to) {
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<store::StoredObject> out;
+  for (size_t begin = 0; begin < ids.size(); begin += kIdsPerQuery) {
+    store::ObjectQuery q;
+    q.ids.assign(ids.begin() + static_cast<ptrdiff_t>(begin),
+                 ids.begin() + static_cast<ptrdiff_t>(std::min(ids.size(), begin + kIdsPerQuery)));
+    q.visible_to = visible_to;
+    q.all_versions = all_versions;
+    q.limit = 100'000;
+    ECRN_ASSIGN_OR_RETURN(auto rows, store.QueryObjects(q));
+    for (auto& r : rows) out.push_back(std::move(r));
+  }
+  return out;
+}
+
 Result<std::vector<store::StoredObject>> KeepReadable(
     store::Store& store, const policy::Principal& p, std::vector<store::StoredObject> rows,
     const std::function<void(const std::string&)>& on_leak) {
   std::vector<store::StoredObject> out;
   out.reserve(rows.size());
   for (auto& row : rows) {
-    const stix::Tlp tlp = stix::TlpFromName(row.tlp).value_or(stix::Tlp::kAmber);
     std::vector<int64_t> recipients;
-    if (tlp == stix::Tlp::kRed) {
+    if (stix::TlpFromName(row.tlp) == stix::Tlp::kRed) {
       ECRN_ASSIGN_OR_RETURN(recipients, store.RedRecipients(row.pk));
     }
-    if (policy::CanRead(p, {row.channel_id, tlp, recipients})) {
+    if (MayReadRow(p, row.channel_id, row.tlp, recipients)) {
       out.push_back(std::move(row));
     } else if (on_leak) {
       on_leak("policy: the store returned row " + std::to_string(row.pk) + " that user " +
@@ -122,7 +134,7 @@ Result<std::vector<store::StoredObject>> ReadableLatest(store::Store& store,
 }
 
 Result<ObjectDetail> Describe(store::Store& store, const policy::Principal& p,
-                              const std::string& stix_id) {
+                              const std::string& stix_id, Micros now) {
   ECRN_ASSIGN_OR_RETURN(auto versions, ReadableRows(store, p, {stix_id}, true));
   if (versions.empty()) return Error::NotFound("no such object");
   ObjectDetail d;
@@ -192,13 +204,10 @@ Result<ObjectDetail> Describe(store::Store& store, const policy::Principal& p,
   }
 
   // Sightings of it that the caller may read.
-  ECRN_ASSIGN_OR_RETURN(auto sighting_ids, IdsNaming(store, kSightingOfKind, stix_id, stix_id));
-  ECRN_ASSIGN_OR_RETURN(auto sightings, ReadableLatest(store, p, sighting_ids));
-  for (const auto& s : sightings) {
-    auto obj = ParseObject(s);
-    const auto* count = obj ? obj->if_contains("count") : nullptr;
-    d.sightings += count && count->is_int64() ? std::max<int64_t>(0, count->as_int64()) : 1;
-  }
+  ECRN_ASSIGN_OR_RETURN(auto orgs, store.ListOrganisations());
+  ECRN_ASSIGN_OR_RETURN(
+      auto sightings, ReadableSightingsOf(store, p, stix_id, OrgDirectory(std::move(orgs)), false));
+  d.sightings = Aggregate(sightings, now);
   return d;
 }
 

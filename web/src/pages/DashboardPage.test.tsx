@@ -23,6 +23,37 @@ function item(n: number, extra: Record<string, unknown> = {}) {
   };
 }
 
+function alert(n: number, orgs: string[], lastSeen: string, name: string | null = `Alert ${n}`) {
+  return {
+    object: { id: `indicator--00000000-0000-4000-8000-0000000000a${n}`, type: 'indicator', name },
+    organisations: orgs.map((o, i) => ({
+      identity: `identity--00000000-0000-4000-8000-00000000000${i}`,
+      name: o,
+    })),
+    organisation_count: orgs.length,
+    count: 7,
+    sightings: orgs.length,
+    first_seen: '2026-11-21T08:00:00.000Z',
+    last_seen: lastSeen,
+  };
+}
+
+// The session, no objects, and GET /api/v1/alerts answered by `reply`.
+function alertsRoutes(reply: () => { status: number; body: unknown }) {
+  mockFetch([
+    sessionRoute(),
+    { method: 'GET', path: '/api/v1/objects?limit=50', reply: () => ({ status: 200, body: { items: [] } }) },
+    { method: 'GET', path: '/api/v1/alerts', reply },
+  ]);
+}
+
+function alertTexts(): string[] {
+  const panel = screen.getByRole('region', { name: 'Seen by several organisations' });
+  return within(panel)
+    .queryAllByTestId('alert')
+    .map((li) => li.textContent ?? '');
+}
+
 function names(): string[] {
   const list = screen.getByRole('list', { name: 'Latest intelligence in my channels' });
   return within(list)
@@ -142,5 +173,69 @@ describe('dashboard', () => {
     ]);
     renderWithProviders(<DashboardPage />, { signedIn: true });
     expect(await screen.findByText('Nothing has been shared in your channels yet.')).toBeTruthy();
+  });
+
+  it('shows the sighting alerts, merges streamed ones and announces them', async () => {
+    let alertCalls = 0;
+    alertsRoutes(() => {
+      alertCalls += 1;
+      return {
+        status: 200,
+        body: { items: [alert(1, ['CEC <b>x</b>', 'CERT'], '2026-11-21T09:00:00.000Z')] },
+      };
+    });
+    const { container } = renderWithProviders(<DashboardPage />, { signedIn: true });
+    await waitFor(() =>
+      expect(alertTexts()).toEqual([
+        'Alert 1 (indicator) — seen by 2 organisations in your channels in the last 24 h: CEC <b>x</b>, CERT',
+      ]),
+    );
+    expect(container.querySelector('b')).toBeNull();
+    expect(screen.getByRole('link', { name: 'Alert 1' }).getAttribute('href')).toBe(
+      '/objects/indicator--00000000-0000-4000-8000-0000000000a1',
+    );
+
+    // The stream (re)connecting reads the current alerts again.
+    const source = MockEventSource.instances[0] as MockEventSource;
+    const before = alertCalls;
+    act(() => source.open());
+    await waitFor(() => expect(alertCalls).toBe(before + 1));
+
+    // A third organisation: the same object's alert is replaced, not repeated.
+    act(() =>
+      source.emit('alert', JSON.stringify(alert(1, ['CEC', 'CERT', 'Watch'], '2026-11-21T10:00:00.000Z'))),
+    );
+    await waitFor(() => expect(alertTexts()).toHaveLength(1));
+    expect(alertTexts()[0]).toContain('seen by 3 organisations');
+    expect(screen.getByTestId('live-region').textContent).toBe(
+      'Alert 1 was seen by 3 organisations in your channels in the last 24 h',
+    );
+    // Another object, seen earlier, goes below; an unnamed one shows its id.
+    act(() =>
+      source.emit('alert', JSON.stringify(alert(2, ['CEC', 'Watch'], '2026-11-21T09:30:00.000Z', null))),
+    );
+    await waitFor(() => expect(alertTexts()).toHaveLength(2));
+    expect(alertTexts()[1]).toContain('indicator--00000000-0000-4000-8000-0000000000a2');
+    // Junk is ignored.
+    act(() => source.emit('alert', 'not json'));
+    act(() => source.emit('alert', JSON.stringify({ object: { id: 'x' } })));
+    expect(alertTexts()).toHaveLength(2);
+  });
+
+  it('says when no alert is current, and when alerts cannot be loaded', async () => {
+    let fail = false;
+    alertsRoutes(() =>
+      fail ? { status: 500, body: errorBody(500, 'internal') } : { status: 200, body: { items: [] } },
+    );
+    const first = renderWithProviders(<DashboardPage />, { signedIn: true });
+    expect(
+      await screen.findByText(
+        'No indicator has been sighted by two or more organisations in your channels in the last 24 h.',
+      ),
+    ).toBeTruthy();
+    first.unmount();
+    fail = true;
+    renderWithProviders(<DashboardPage />, { signedIn: true });
+    expect(await screen.findByText('Sighting alerts could not be loaded.')).toBeTruthy();
   });
 });

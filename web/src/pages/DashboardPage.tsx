@@ -1,10 +1,15 @@
 // The latest intel in my channels: the newest 50 on load, then every object
 // the server streams (SSE, event "object") prepended live and announced in a
-// polite live region.
-import { useEffect, useRef, useState } from 'react';
-import { ApiError, api } from '../api';
-import type { ObjectPage, ObjectSummary } from '../api';
-import { ObjectList } from '../components/ObjectList';
+// polite live region; above it, the sighting alerts ("seen by N
+// organisations in your channels in the last 24 h"): GET /api/v1/alerts on
+// load and whenever the stream (re)connects, and each streamed "alert"
+// event merged in and announced. The server computes N for this user over
+// the sightings they may read; the page only shows what it is given.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, orgLabel } from '../api';
+import type { Items, ObjectPage, ObjectSummary, SightingAlert } from '../api';
+import { ObjectList, objectPath } from '../components/ObjectList';
+import { Link } from '../router';
 import { ErrorMessage, Loading, PageHeading, useLoad } from '../components/common';
 import { useI18n } from '../i18n/i18n';
 import { useSession } from '../session';
@@ -39,6 +44,62 @@ export function prepend(items: ObjectSummary[], item: ObjectSummary, limit: numb
   return [item, ...rest].slice(0, limit);
 }
 
+// Parses one streamed alert's data; null when it is not a usable alert.
+export function parseStreamedAlert(data: string): SightingAlert | null {
+  try {
+    const v = JSON.parse(data) as Partial<SightingAlert>;
+    if (
+      !v.object ||
+      typeof v.object.id !== 'string' ||
+      typeof v.object.type !== 'string' ||
+      !Array.isArray(v.organisations) ||
+      typeof v.organisation_count !== 'number' ||
+      typeof v.last_seen !== 'string'
+    ) {
+      return null;
+    }
+    return v as SightingAlert;
+  } catch {
+    return null;
+  }
+}
+
+// `alerts` with `alert` in place of any older one about the same object,
+// newest last_seen first.
+export function mergeAlert(alerts: SightingAlert[], alert: SightingAlert): SightingAlert[] {
+  const rest = alerts.filter((a) => a.object.id !== alert.object.id);
+  return [alert, ...rest].sort((a, b) =>
+    a.last_seen < b.last_seen ? 1 : a.last_seen > b.last_seen ? -1 : 0,
+  );
+}
+
+type AlertsState = { status: 'loading' } | { status: 'ok' } | { status: 'error' };
+
+function AlertsPanel({ alerts, state }: { alerts: SightingAlert[]; state: AlertsState }) {
+  const { t, formatNumber } = useI18n();
+  return (
+    <section aria-labelledby="alerts-heading">
+      <h2 id="alerts-heading">{t('dashboard.alerts')}</h2>
+      {alerts.length === 0 && state.status === 'error' && (
+        <p className="muted">{t('dashboard.alertsFailed')}</p>
+      )}
+      {alerts.length === 0 && state.status === 'ok' && <p className="muted">{t('dashboard.noAlerts')}</p>}
+      {alerts.length > 0 && (
+        <ul className="plain-list" aria-labelledby="alerts-heading">
+          {alerts.map((a) => (
+            <li key={a.object.id} data-testid="alert">
+              <Link to={objectPath(a.object.id)}>{a.object.name || a.object.id}</Link>{' '}
+              <span className="muted">({a.object.type})</span> —{' '}
+              {t('dashboard.alert', { count: formatNumber(a.organisation_count) })}:{' '}
+              {a.organisations.map(orgLabel).join(', ')}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 export function DashboardPage() {
   const { t } = useI18n();
   const [initial] = useLoad(
@@ -48,6 +109,19 @@ export function DashboardPage() {
   const [items, setItems] = useState<ObjectSummary[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const [stream, setStream] = useState<StreamStatus>('connecting');
+  const [alerts, setAlerts] = useState<SightingAlert[]>([]);
+  const [alertsState, setAlertsState] = useState<AlertsState>({ status: 'loading' });
+  // The current alerts replace the list; streamed ones that arrive while
+  // the request is under way are merged in on top of its answer.
+  const loadAlerts = useCallback(() => {
+    api
+      .get<Items<SightingAlert>>('/api/v1/alerts')
+      .then((page) => {
+        setAlerts((list) => list.reduce((all, a) => mergeAlert(all, a), page.items));
+        setAlertsState({ status: 'ok' });
+      })
+      .catch(() => setAlertsState({ status: 'error' }));
+  }, []);
   const streamed = useRef<ObjectSummary[]>([]);
   // The stream outlives language switches: announcements use the current t.
   const tRef = useRef(t);
@@ -66,7 +140,11 @@ export function DashboardPage() {
 
   useEffect(() => {
     const source = new EventSource('/api/v1/stream', { withCredentials: true });
-    source.onopen = () => setStream('live');
+    source.onopen = () => {
+      setStream('live');
+      // Alerts are not replayed on the stream: read the current ones.
+      loadAlerts();
+    };
     source.onerror = () => {
       setStream('reconnecting');
       // The browser gives up (CLOSED) on a non-stream answer such as 401:
@@ -89,12 +167,27 @@ export function DashboardPage() {
         }),
       );
     };
+    const onAlert = (event: MessageEvent<string>) => {
+      const alert = parseStreamedAlert(event.data);
+      if (!alert) return;
+      setAlerts((list) => mergeAlert(list, alert));
+      setAnnouncement(
+        tRef.current('dashboard.alertArrived', {
+          name: alert.object.name || alert.object.id,
+          count: String(alert.organisation_count),
+        }),
+      );
+    };
     source.addEventListener('object', onObject as EventListener);
+    source.addEventListener('alert', onAlert as EventListener);
     return () => {
       source.removeEventListener('object', onObject as EventListener);
+      source.removeEventListener('alert', onAlert as EventListener);
       source.close();
     };
-  }, []);
+  }, [loadAlerts]);
+
+  useEffect(() => loadAlerts(), [loadAlerts]);
 
   const streamText =
     stream === 'live'
@@ -111,6 +204,7 @@ export function DashboardPage() {
       <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="live-region">
         {announcement}
       </div>
+      <AlertsPanel alerts={alerts} state={alertsState} />
       <section aria-labelledby="latest-heading">
         <h2 id="latest-heading">{t('dashboard.latest')}</h2>
         {initial.status === 'loading' && items.length === 0 && <Loading />}

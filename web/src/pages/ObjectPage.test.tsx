@@ -1,5 +1,5 @@
 // Shared CTI text is untrusted: it must reach the page as text only.
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ObjectList } from '../components/ObjectList';
 import { installEventSource, mockFetch, renderWithProviders, sessionRoute } from '../test-utils';
@@ -53,7 +53,17 @@ function detail() {
         ],
       },
     ],
-    sightings: { count: 3 },
+    sightings: {
+      count: 3,
+      sightings: 2,
+      first_seen: '2026-11-19T08:00:00.000Z',
+      last_seen: '2026-11-20T09:00:00.000Z',
+      organisations: [
+        { identity: 'identity--0a0b0c0d-0000-4000-8000-000000000001', name: 'CEC <b>North</b>' },
+        { identity: 'identity--0a0b0c0d-0000-4000-8000-000000000002', name: null },
+      ],
+      organisations_last_24h: 1,
+    },
   };
 }
 
@@ -106,11 +116,33 @@ describe('object detail', () => {
     expect(screen.getByText(/This object indicates/)).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Seen elsewhere' })).toBeTruthy();
     expect(screen.getByText('(indicator, Global)')).toBeTruthy();
-    expect(screen.getByText('Sightings').nextSibling?.textContent).toBe('3');
+    // The sightings the viewer may read, folded by the server.
+    const sightings = screen.getByRole('region', { name: 'Sightings' });
+    const fact = (label: string) => within(sightings).getByText(label).nextSibling?.textContent;
+    expect(fact('Times seen')).toBe('3');
+    expect(fact('Sightings reported')).toBe('2');
+    expect(fact('First seen')).toMatch(/2026/);
+    expect(fact('Last seen')).toMatch(/2026/);
+    expect(fact('Seen by')).toBe('CEC <b>North</b>, identity--0a0b0c0d-0000-4000-8000-000000000002');
+    expect(fact('Organisations in the last 24 h')).toBe('1');
     // Dates the object has are shown; ones it lacks are left out, not blank.
     expect(screen.getByText('Valid from').nextSibling?.textContent).toMatch(/2026/);
     expect(screen.queryByText('Valid until')).toBeNull();
     expect(screen.queryByText('Published')).toBeNull();
+  });
+
+  it('says when there are no sightings the user can see', async () => {
+    const body = {
+      ...detail(),
+      sightings: { count: 0, sightings: 0, organisations: [], organisations_last_24h: 0 },
+    };
+    mockFetch([
+      sessionRoute(),
+      { method: 'GET', path: `/api/v1/objects/${kId}`, reply: () => ({ status: 200, body }) },
+    ]);
+    renderWithProviders(<ObjectPage id={kId} />);
+    expect(await screen.findByText('No sightings you can see.')).toBeTruthy();
+    expect(screen.queryByText('Seen by')).toBeNull();
   });
 
   it('says not found for an object the user may not see', async () => {

@@ -1,8 +1,8 @@
 // One object: its STIX properties, channel and TLP, relationships,
 // correlations ("also seen in"), sightings and versions. Everything from
 // the object is shown as text; links leave only for http(s) URLs.
-import { api } from '../api';
-import type { ObjectDetail } from '../api';
+import { api, orgLabel } from '../api';
+import type { ObjectDetail, SightingAggregate } from '../api';
 import { objectPath } from '../components/ObjectList';
 import { DateTime, ErrorMessage, Loading, PageHeading, TlpBadge, useLoad } from '../components/common';
 import { useI18n } from '../i18n/i18n';
@@ -68,8 +68,51 @@ function ExternalReferences({ refs }: { refs: unknown }) {
   );
 }
 
-export function ObjectPage({ id }: { id: string }) {
+// Label / value pairs; the values an object lacks are left out, not blank.
+function Facts({ facts }: { facts: [string, React.ReactNode][] }) {
+  return (
+    <dl className="facts">
+      {facts
+        .filter(([, v]) => v !== null && v !== undefined && v !== false && v !== '')
+        .map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
+
+// The sightings of this object the viewer may read, as the server folded them.
+function Sightings({ s }: { s: SightingAggregate }) {
   const { t, formatNumber } = useI18n();
+  const orgs = s.organisations ?? [];
+  const facts: [string, React.ReactNode][] = [
+    [t('object.sightingTotal'), formatNumber(s.count)],
+    [t('object.sightingReports'), s.sightings === undefined ? null : formatNumber(s.sightings)],
+    [t('object.firstSeen'), s.first_seen ? <DateTime iso={s.first_seen} /> : null],
+    [t('object.lastSeen'), s.last_seen ? <DateTime iso={s.last_seen} /> : null],
+    [t('object.sightingOrgs'), orgs.length > 0 ? orgs.map(orgLabel).join(', ') : null],
+    [
+      t('object.sightingOrgs24h'),
+      s.organisations_last_24h === undefined ? null : formatNumber(s.organisations_last_24h),
+    ],
+  ];
+  return (
+    <section aria-labelledby="sightings-heading">
+      <h2 id="sightings-heading">{t('object.sightings')}</h2>
+      {s.count === 0 && (s.sightings ?? 0) === 0 ? (
+        <p className="muted">{t('object.noSightings')}</p>
+      ) : (
+        <Facts facts={facts} />
+      )}
+    </section>
+  );
+}
+
+export function ObjectPage({ id }: { id: string }) {
+  const { t } = useI18n();
   const [detail] = useLoad(() => api.get<ObjectDetail>(`/api/v1/objects/${encodeURIComponent(id)}`), id);
 
   if (detail.status === 'loading') {
@@ -106,7 +149,6 @@ export function ObjectPage({ id }: { id: string }) {
     [t('object.published'), when(o.published)],
     [t('object.types'), [...strings(o.indicator_types), ...strings(o.report_types)].join(', ') || null],
     [t('object.labels'), strings(o.labels).join(', ') || null],
-    [t('object.sightings'), formatNumber(d.sightings?.count ?? 0)],
   ];
   const pattern = str(o.pattern);
   const description = str(o.description);
@@ -115,16 +157,7 @@ export function ObjectPage({ id }: { id: string }) {
       <PageHeading title={name}>
         <TlpBadge tlp={d.tlp} /> {name}
       </PageHeading>
-      <dl className="facts">
-        {facts
-          .filter(([, v]) => v !== null && v !== undefined && v !== false && v !== '')
-          .map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{v}</dd>
-            </div>
-          ))}
-      </dl>
+      <Facts facts={facts} />
       {description && (
         <section aria-labelledby="desc-heading">
           <h2 id="desc-heading">{t('object.description')}</h2>
@@ -137,6 +170,7 @@ export function ObjectPage({ id }: { id: string }) {
           <pre className="code">{pattern}</pre>
         </section>
       )}
+      <Sightings s={d.sightings ?? { count: 0 }} />
       <section aria-labelledby="rel-heading">
         <h2 id="rel-heading">{t('object.relationships')}</h2>
         {d.relationships.length === 0 ? (
