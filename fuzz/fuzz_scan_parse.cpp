@@ -28,7 +28,8 @@ void CheckExtraction(std::string_view line, std::vector<ecrn::scan::Observable>&
   out.clear();
   ecrn::scan::ExtractObservables(line, out);
   for (const auto& o : out) {
-    if (o.value.data() < line.data() || o.value.data() + o.value.size() > line.data() + line.size()) {
+    if (o.value.data() < line.data() ||
+        o.value.data() + o.value.size() > line.data() + line.size()) {
       Fail("observable outside its line", o.value);
     }
     if (o.value.empty()) Fail("empty observable", o.value);
@@ -43,10 +44,9 @@ void CheckExtraction(std::string_view line, std::vector<ecrn::scan::Observable>&
 std::vector<ecrn::scan::FieldMapping> Mapping(uint8_t selector, bool json) {
   std::vector<ecrn::scan::FieldMapping> fields;
   if (selector & 1) return fields;  // no mapping: free text per field
-  for (std::string_view m : json ? std::vector<std::string_view>{"a=ipv4", "a.b=domain",
-                                                                  "ts=time", "u=url", "e=email"}
-                                 : std::vector<std::string_view>{"a=ipv4", "b=domain",
-                                                                  "ts=time", "h=sha256"}) {
+  for (std::string_view m :
+       json ? std::vector<std::string_view>{"a=ipv4", "a.b=domain", "ts=time", "u=url", "e=email"}
+            : std::vector<std::string_view>{"a=ipv4", "b=domain", "ts=time", "h=sha256"}) {
     auto f = ecrn::scan::ParseFieldMapping(m);
     if (!f) std::abort();
     fields.push_back(*f);

@@ -7,7 +7,6 @@
 #include <csignal>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <string>
 #include <thread>
 
@@ -16,6 +15,7 @@
 #include <gtest/gtest.h>
 
 #include "ecrn/net/taxii_client.hpp"
+#include "integration/hub_process.hpp"
 #include "testing/testing.hpp"
 
 namespace ecrn::testing {
@@ -25,11 +25,6 @@ using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 
 constexpr char kPassword[] = "correct horse battery staple";
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
 
 std::string Indicator(int n, const std::string& pattern) {
   char id[64];
@@ -172,7 +167,7 @@ class ScanSensorTest : public ::testing::Test {
     Admin({"channel", "grant", "--channel", "regional", "--org", "CERT-B", "--read", "--write"});
     Admin({"channel", "grant", "--channel", "other-news", "--org", "Other", "--read", "--write"});
     for (auto user : {"sensor", "bob", "carol"}) {
-      keys_[user] = Trim(Admin({"apikey", "create", "--user", user}));
+      keys_[user] = WithoutNewline(Admin({"apikey", "create", "--user", user}));
     }
     StartHub("127.0.0.1:0");
     ASSERT_NE(port_, 0);
@@ -188,28 +183,18 @@ class ScanSensorTest : public ::testing::Test {
 
   void StartHub(const std::string& listen) {
     hub_.reset();
-    hub_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{EcrnBin(), "serve", "--db", db_, "--listen", listen});
-    std::string line = hub_->ReadLine(120s).value_or("");
-    std::smatch m;
-    if (std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) {
-      port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    }
+    hub_ = std::make_unique<Hub>(db_, std::vector<std::string>{}, listen);
+    port_ = hub_->port;
   }
 
   void StopHub() {
-    hub_->Signal(SIGTERM);
-    EXPECT_EQ(hub_->Wait(60s).value_or(-2), 0);
+    hub_->process.Signal(SIGTERM);
+    EXPECT_EQ(hub_->process.Wait(60s).value_or(-2), 0);
     hub_.reset();
   }
 
   std::string Admin(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), EcrnBin());
-    args.push_back("--db");
-    args.push_back(db_);
-    auto r = ecrn::testing::Run(args, "", env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
+    return RunAdmin(db_, std::move(args), std::move(env));
   }
 
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -276,8 +261,8 @@ class ScanSensorTest : public ::testing::Test {
   TempDir dir_;
   std::string db_;
   std::map<std::string, std::string> keys_;
-  std::unique_ptr<ChildProcess> hub_;
-  uint16_t port_ = 0;
+  std::unique_ptr<Hub> hub_;
+  uint16_t port_ = 0;  // kept across StopHub, to start it again on the same port
 };
 
 TEST_F(ScanSensorTest, FollowsAGrowingLogAndReportsToTheRightOrganisations) {

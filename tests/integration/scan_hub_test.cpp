@@ -13,6 +13,7 @@
 
 #include "ecrn/net/taxii_client.hpp"
 #include "ecrn/scan/hub.hpp"
+#include "integration/hub_process.hpp"
 #include "testing/testing.hpp"
 
 namespace ecrn::testing {
@@ -23,11 +24,6 @@ using ::testing::HasSubstr;
 
 constexpr char kPassword[] = "correct horse battery staple";
 constexpr Micros kT0 = 1'795'248'000'000'000;  // 2026-11-21T08:00:00Z
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
 
 std::string IndicatorId(int n) {
   char id[64];
@@ -73,39 +69,30 @@ class ScanHubTest : public ::testing::Test {
     Admin({"channel", "grant", "--channel", "private-a", "--org", "CEC-A", "--read", "--write"});
     Admin({"channel", "grant", "--channel", "private-b", "--org", "CERT-B", "--read", "--write"});
     for (auto user : {"alice", "bob", "carol"}) {
-      keys_[user] = Trim(Admin({"apikey", "create", "--user", user}));
+      keys_[user] = WithoutNewline(Admin({"apikey", "create", "--user", user}));
     }
     std::string orgs = Admin({"org", "list"});
     std::smatch m;
     if (std::regex_search(orgs, m, std::regex(R"(CERT-B\t.*\t(identity--[0-9a-f-]{36}))"))) {
       cert_b_identity_ = m[1];
     }
-    server_ = new ChildProcess({EcrnBin(), "serve", "--db", db_, "--listen", "127.0.0.1:0"});
-    std::string line = server_->ReadLine(120s).value_or("");
-    if (std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) {
-      port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    }
+    server_ = new Hub(db_);
   }
   static void TearDownTestSuite() {
     delete server_;
     delete dir_;
   }
   void SetUp() override {
-    ASSERT_NE(port_, 0) << "ecrn serve did not start: " << server_->Stderr();
+    ASSERT_NE(server_->port, 0) << "ecrn serve did not start: " << server_->process.Stderr();
     ASSERT_FALSE(cert_b_identity_.empty());
   }
 
   static std::string Admin(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), EcrnBin());
-    args.push_back("--db");
-    args.push_back(db_);
-    auto r = ecrn::testing::Run(args, "", env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
+    return RunAdmin(db_, std::move(args), std::move(env));
   }
 
   static net::TaxiiClient Client(const std::string& user) {
-    auto c = net::TaxiiClient::Create("http://127.0.0.1:" + std::to_string(port_), keys_[user]);
+    auto c = net::TaxiiClient::Create(server_->Url(), keys_[user]);
     EXPECT_TRUE(c.ok());
     return std::move(c).value();
   }
@@ -141,8 +128,7 @@ class ScanHubTest : public ::testing::Test {
   static inline std::string db_;
   static inline std::map<std::string, std::string> keys_;
   static inline std::string cert_b_identity_;
-  static inline ChildProcess* server_ = nullptr;
-  static inline uint16_t port_ = 0;
+  static inline Hub* server_ = nullptr;
 };
 
 TEST_F(ScanHubTest, FeedPullsReadableIndicatorsThenOnlyWhatIsNew) {
@@ -158,7 +144,7 @@ TEST_F(ScanHubTest, FeedPullsReadableIndicatorsThenOnlyWhatIsNew) {
   for (const auto& o : feed.Indicators()) ids.insert(std::string(o.id()));
   EXPECT_EQ(ids, (std::set<std::string>{IndicatorId(1), IndicatorId(2), IndicatorId(3)}));
   const std::string regional = CollectionId(bob, "regional");
-  EXPECT_EQ(feed.collection_of().at(IndicatorId(2)), regional);
+  EXPECT_EQ(feed.CollectionOf(IndicatorId(2)), regional);
   EXPECT_EQ(feed.collections().size(), 2u);  // regional and private-b
 
   auto again = feed.Pull();
@@ -255,17 +241,8 @@ TEST_F(ScanHubTest, SightingsArriveOnceAndRefusalsAreFinal) {
 }
 
 TEST_F(ScanHubTest, AnUnreachableHubMeansTryAgainLater) {
-  TempDir d;
-  int closed_port = 0;
-  {
-    ChildProcess probe({EcrnBin(), "serve", "--db", d.File("x.db"), "--listen", "127.0.0.1:0"});
-    std::smatch m;
-    std::string line = probe.ReadLine(120s).value_or("");
-    ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) << line;
-    closed_port = std::stoi(m[1]);
-  }
-  auto client =
-      net::TaxiiClient::Create("http://127.0.0.1:" + std::to_string(closed_port), keys_["bob"]);
+  auto client = net::TaxiiClient::Create(
+      "http://127.0.0.1:" + std::to_string(PortNobodyListensOn()), keys_["bob"]);
   ASSERT_TRUE(client.ok());
   scan::SealedBatch batch;
   batch.number = 1;

@@ -24,7 +24,6 @@
 namespace ecrn::testing::sightings {
 
 namespace json = boost::json;
-using stream::Hub;
 using stream::OpenStream;
 
 inline constexpr char kTaxii[] = "application/taxii+json;version=2.1";
@@ -70,7 +69,7 @@ struct Network {
     EXPECT_EQ(identities.size(), 4u) << orgs;
   }
   std::string Admin(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    return stream::RunAdmin(db, std::move(args), std::move(env));
+    return RunAdmin(db, std::move(args), std::move(env));
   }
   std::string db;
   std::map<std::string, std::string> keys;        // user -> API key

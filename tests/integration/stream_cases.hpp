@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "integration/hub_process.hpp"
 #include "testing/http_client.hpp"
 #include "testing/testing.hpp"
 
@@ -19,17 +20,6 @@ namespace ecrn::testing::stream {
 using namespace std::chrono_literals;
 
 inline constexpr char kPassword[] = "correct horse battery staple";
-
-// Runs `ecrn ARGS --db DB` (an admin command); expects exit 0, returns stdout.
-inline std::string RunAdmin(const std::string& db, std::vector<std::string> args,
-                            std::vector<std::string> env = {}) {
-  args.insert(args.begin(), EcrnBin());
-  args.push_back("--db");
-  args.push_back(db);
-  auto r = ecrn::testing::Run(args, "", env);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return r.out;
-}
 
 // A network on `db`: CEC (alice analyst), CERT (bob viewer), Other (carol
 // viewer); channel "live" read by all three, written by CEC.
@@ -59,26 +49,6 @@ struct Network {
   }
   std::string db;
   std::vector<std::string> keys;  // alice, bob, carol
-};
-
-// A running `ecrn serve` on port 0 (with `extra` serve arguments).
-struct Hub {
-  explicit Hub(const std::string& db, const std::vector<std::string>& extra = {})
-      : process(Command(db, extra)) {
-    std::string line = process.ReadLine(120s).value_or("");
-    std::smatch m;
-    if (std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) {
-      port = static_cast<uint16_t>(std::stoi(m[1]));
-    }
-  }
-  static std::vector<std::string> Command(const std::string& db,
-                                          const std::vector<std::string>& extra) {
-    std::vector<std::string> args{EcrnBin(), "serve", "--db", db, "--listen", "127.0.0.1:0"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-  ChildProcess process;
-  uint16_t port = 0;
 };
 
 // Opens a stream as the key's user; returns the client (stream headers read).

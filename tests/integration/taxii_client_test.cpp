@@ -16,6 +16,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "integration/hub_process.hpp"
 #include "testing/testing.hpp"
 #include "testing/tls.hpp"
 
@@ -27,11 +28,6 @@ using net::TaxiiClient;
 using ::testing::HasSubstr;
 
 constexpr char kPassword[] = "correct horse battery staple";
-
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
 
 // `n` indicators on domains named after `tag`, as a TAXII envelope (ids
 // fixed by the tag and the index).
@@ -68,14 +64,9 @@ class TaxiiClientTest : public ::testing::Test {
     Admin({"channel", "grant", "--channel", "regional", "--org", "CEC-A", "--read", "--write"});
     Admin({"channel", "grant", "--channel", "regional", "--org", "CERT-B", "--read"});
     Admin({"channel", "grant", "--channel", "private-a", "--org", "CEC-A", "--read", "--write"});
-    alice_ = new std::string(Trim(Admin({"apikey", "create", "--user", "alice"})));
-    bob_ = new std::string(Trim(Admin({"apikey", "create", "--user", "bob"})));
-    server_ = new ChildProcess({EcrnBin(), "serve", "--db", db_, "--listen", "127.0.0.1:0"});
-    std::string line = server_->ReadLine(120s).value_or("");
-    std::smatch m;
-    if (std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) {
-      port_ = static_cast<uint16_t>(std::stoi(m[1]));
-    }
+    alice_ = new std::string(WithoutNewline(Admin({"apikey", "create", "--user", "alice"})));
+    bob_ = new std::string(WithoutNewline(Admin({"apikey", "create", "--user", "bob"})));
+    server_ = new Hub(db_);
   }
   static void TearDownTestSuite() {
     delete server_;
@@ -84,19 +75,14 @@ class TaxiiClientTest : public ::testing::Test {
     delete dir_;
   }
   void SetUp() override {
-    ASSERT_NE(port_, 0) << "ecrn serve did not start: " << server_->Stderr();
+    ASSERT_NE(server_->port, 0) << "ecrn serve did not start: " << server_->process.Stderr();
   }
 
   static std::string Admin(std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), EcrnBin());
-    args.push_back("--db");
-    args.push_back(db_);
-    auto r = ecrn::testing::Run(args, "", env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
+    return RunAdmin(db_, std::move(args), std::move(env));
   }
 
-  static std::string Url() { return "http://127.0.0.1:" + std::to_string(port_); }
+  static std::string Url() { return server_->Url(); }
 
   static TaxiiClient Client(const std::string& key) {
     auto c = TaxiiClient::Create(Url(), key);
@@ -136,8 +122,7 @@ class TaxiiClientTest : public ::testing::Test {
   static inline std::string db_;
   static inline std::string* alice_ = nullptr;
   static inline std::string* bob_ = nullptr;
-  static inline ChildProcess* server_ = nullptr;
-  static inline uint16_t port_ = 0;
+  static inline Hub* server_ = nullptr;
 };
 
 TEST_F(TaxiiClientTest, DiscoveryAndCollectionsAsTheKeySeesThem) {
@@ -266,17 +251,8 @@ TEST_F(TaxiiClientTest, ErrorsNameWhatWentWrong) {
   EXPECT_THAT(denied.error().message, HasSubstr("check the API key"));
 
   // Nobody listening.
-  TempDir d;
-  int closed_port = 0;
-  {
-    // A port that was free a moment ago: bind, note, close.
-    ChildProcess probe({EcrnBin(), "serve", "--db", d.File("x.db"), "--listen", "127.0.0.1:0"});
-    std::string line = probe.ReadLine(120s).value_or("");
-    std::smatch m;
-    ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(:(\d+)$)"))) << line;
-    closed_port = std::stoi(m[1]);
-  }
-  auto gone = TaxiiClient::Create("http://127.0.0.1:" + std::to_string(closed_port), *bob_);
+  auto gone =
+      TaxiiClient::Create("http://127.0.0.1:" + std::to_string(PortNobodyListensOn()), *bob_);
   ASSERT_TRUE(gone.ok());
   auto unreachable = gone->ApiRoot();
   ASSERT_FALSE(unreachable.ok());
@@ -299,24 +275,15 @@ TEST(TaxiiClientTls, VerifiesTheServerCertificate) {
   const std::string key = dir.File("key.pem");
   WriteSelfSignedCertificate(cert, key);
   const std::string db = dir.File("tls.db");
-  auto admin = [&](std::vector<std::string> args, std::vector<std::string> env = {}) {
-    args.insert(args.begin(), EcrnBin());
-    args.push_back("--db");
-    args.push_back(db);
-    auto r = ecrn::testing::Run(args, "", env);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return Trim(r.out);
-  };
-  admin({"org", "add", "--name", "CEC-A", "--kind", "election-commission", "--country", "TL"});
-  admin({"user", "add", "--org", "CEC-A", "--username", "alice", "--role", "analyst"},
-        {std::string("ECRN_PASSWORD=") + kPassword});
-  const std::string api_key = admin({"apikey", "create", "--user", "alice"});
-  ChildProcess server({EcrnBin(), "serve", "--db", db, "--listen", "127.0.0.1:0", "--tls-cert",
-                       cert, "--tls-key", key});
-  std::string line = server.ReadLine(120s).value_or("");
+  RunAdmin(db,
+           {"org", "add", "--name", "CEC-A", "--kind", "election-commission", "--country", "TL"});
+  RunAdmin(db, {"user", "add", "--org", "CEC-A", "--username", "alice", "--role", "analyst"},
+           {std::string("ECRN_PASSWORD=") + kPassword});
+  const std::string api_key = WithoutNewline(RunAdmin(db, {"apikey", "create", "--user", "alice"}));
+  Hub server(db, {"--tls-cert", cert, "--tls-key", key});
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(https://127\.0\.0\.1:(\d+)$)")))
-      << line << server.Stderr();
+  ASSERT_TRUE(std::regex_search(server.line, m, std::regex(R"(https://127\.0\.0\.1:(\d+)$)")))
+      << server.line << server.process.Stderr();
   const std::string url = "https://127.0.0.1:" + std::string(m[1]);
 
   net::ClientOptions trusted;

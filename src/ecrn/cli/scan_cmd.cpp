@@ -374,8 +374,7 @@ class HubWorker {
 
   Result<void> Rebuild(double pull_seconds) {
     const auto started = Clock::now();
-    auto objects = feed_.Indicators();
-    ECRN_ASSIGN_OR_RETURN(auto set, scan::LoadIndicators(objects));
+    ECRN_ASSIGN_OR_RETURN(auto set, scan::LoadIndicators(feed_.Indicators()));
     const double seconds =
         pull_seconds + std::chrono::duration<double>(Clock::now() - started).count();
     ECRN_ASSIGN_OR_RETURN(auto matcher, BuildMatcher(std::move(set), args_, seconds, true));

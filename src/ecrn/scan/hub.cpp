@@ -38,13 +38,12 @@ Result<bool> HubFeed::Pull() {
       for (auto& object : page.objects) {
         if (object.type() != "indicator" || object.id().empty()) continue;
         const std::string key(object.id());
-        auto it = latest_.find(key);
-        if (it == latest_.end()) {
-          collection_of_.emplace(key, id);
-          latest_.emplace(key, std::move(object));
+        auto [it, added] = known_.try_emplace(key, Known{latest_.size(), id});
+        if (added) {
+          latest_.push_back(std::move(object));
           changed = true;
-        } else if (Newer(object, it->second)) {
-          it->second = std::move(object);
+        } else if (Newer(object, latest_[it->second.index])) {
+          latest_[it->second.index] = std::move(object);
           changed = true;
         }
       }
@@ -57,13 +56,6 @@ Result<bool> HubFeed::Pull() {
     if (!last_added.empty()) added_after_[id] = last_added;
   }
   return changed;
-}
-
-std::vector<stix::Object> HubFeed::Indicators() const {
-  std::vector<stix::Object> out;
-  out.reserve(latest_.size());
-  for (const auto& [id, object] : latest_) out.push_back(object);
-  return out;
 }
 
 Result<std::string> HubFeed::FallbackCollection(const std::string& id_or_title) const {
@@ -82,12 +74,17 @@ Result<std::string> HubFeed::FallbackCollection(const std::string& id_or_title) 
   return Error::Invalid("no collection '" + id_or_title + "' that the API key may write to");
 }
 
+std::string HubFeed::CollectionOf(const std::string& id) const {
+  auto it = known_.find(id);
+  return it == known_.end() ? std::string() : it->second.collection;
+}
+
 std::string HubFeed::SightingTarget(const std::string& indicator_id,
                                     const std::string& fallback) const {
-  auto it = collection_of_.find(indicator_id);
-  if (it == collection_of_.end()) return fallback;
-  auto c = collections_.find(it->second);
-  return c != collections_.end() && c->second.can_write ? it->second : fallback;
+  auto it = known_.find(indicator_id);
+  if (it == known_.end()) return fallback;
+  auto c = collections_.find(it->second.collection);
+  return c != collections_.end() && c->second.can_write ? it->second.collection : fallback;
 }
 
 Result<SendResult> SendBatch(net::TaxiiClient& client, const SealedBatch& batch,

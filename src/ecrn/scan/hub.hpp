@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,11 +30,12 @@ class HubFeed {
   Result<bool> Pull();
 
   // The latest version of each indicator (revoked ones included: the
-  // matcher's loader drops them), in id order.
-  std::vector<stix::Object> Indicators() const;
-  // Indicator id → the collection it was read from (the first one, when
-  // several collections hold it).
-  const std::map<std::string, std::string>& collection_of() const { return collection_of_; }
+  // matcher's loader drops them), in the order first received. Valid until
+  // the next Pull.
+  std::span<const stix::Object> Indicators() const { return latest_; }
+  // The collection indicator `id` was read from (the first one, when several
+  // collections hold it); empty for an indicator the feed does not know.
+  std::string CollectionOf(const std::string& id) const;
   // The collections the key can read and write (after a Pull), by id.
   const std::map<std::string, net::TaxiiCollection>& collections() const { return collections_; }
 
@@ -50,8 +52,12 @@ class HubFeed {
   net::TaxiiClient& client_;
   size_t page_size_;
   std::map<std::string, std::string> added_after_;  // collection id → date added of the last seen
-  std::map<std::string, stix::Object> latest_;      // indicator id → latest version
-  std::map<std::string, std::string> collection_of_;
+  struct Known {
+    size_t index = 0;        // in latest_
+    std::string collection;  // where it was first read
+  };
+  std::vector<stix::Object> latest_;    // the latest version of each indicator
+  std::map<std::string, Known> known_;  // by indicator id
   std::map<std::string, net::TaxiiCollection> collections_;
 };
 
