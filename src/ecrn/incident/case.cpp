@@ -183,9 +183,9 @@ Error ProblemsError(const std::vector<FieldProblem>& problems) {
 
 std::vector<FieldProblem> ValidateReport(const ReportInput& in, Micros now) {
   std::vector<FieldProblem> p;
-  CheckCommon(p, {in.title, in.description, in.category, in.election_targets,
-                  in.disinformation_kind, in.affected_systems, in.election, in.phase,
-                  in.impacts, in.severity, in.tlp});
+  CheckCommon(p,
+              {in.title, in.description, in.category, in.election_targets, in.disinformation_kind,
+               in.affected_systems, in.election, in.phase, in.impacts, in.severity, in.tlp});
   if (!in.detected) {
     Add(p, "detected", "required");
   } else if (*in.detected > now + kMaxFutureSkew) {
@@ -196,10 +196,19 @@ std::vector<FieldProblem> ValidateReport(const ReportInput& in, Micros now) {
   }
   CheckTimes(p, in.detected, in.started);
   // Field order for the UI: stable sort by the order fields appear on the form.
-  static constexpr std::string_view kOrder[] = {
-      "title",           "description", "detected", "started",  "category",
-      "election_targets", "disinformation_kind", "affected_systems", "election", "phase",
-      "impacts",         "severity",    "tlp"};
+  static constexpr std::string_view kOrder[] = {"title",
+                                                "description",
+                                                "detected",
+                                                "started",
+                                                "category",
+                                                "election_targets",
+                                                "disinformation_kind",
+                                                "affected_systems",
+                                                "election",
+                                                "phase",
+                                                "impacts",
+                                                "severity",
+                                                "tlp"};
   auto rank = [](const std::string& field) {
     for (size_t i = 0; i < std::size(kOrder); ++i) {
       if (field.compare(0, kOrder[i].size(), kOrder[i]) == 0) return i;

@@ -23,7 +23,7 @@ namespace ecrn::incident {
 
 // Limits on what a case holds (checked by ValidateReport, FromJson and
 // ApplyChange).
-inline constexpr size_t kMaxTitleChars = 200;          // code points
+inline constexpr size_t kMaxTitleChars = 200;           // code points
 inline constexpr size_t kMaxDescriptionBytes = 20'000;  // UTF-8 bytes
 inline constexpr size_t kMaxShortTextBytes = 500;       // election name, a system, a task title
 inline constexpr size_t kMaxListItems = 50;             // targets, affected systems
@@ -88,12 +88,12 @@ struct Case {
   std::string election;                       // free text, e.g. "2026 parliamentary"
   std::string phase;                          // ElectionPhases() or ""
   Impacts impacts;
-  std::string severity;           // Severities()
-  std::string tlp;                // stix::TlpToken: clear, green, amber, amber+strict, red
-  std::string status = "reported";  // CaseStatuses()
+  std::string severity;                 // Severities()
+  std::string tlp;                      // stix::TlpToken: clear, green, amber, amber+strict, red
+  std::string status = "reported";      // CaseStatuses()
   std::optional<std::string> assignee;  // user id
   std::vector<Task> tasks;
-  std::vector<LinkedObject> links;  // one entry per object id
+  std::vector<LinkedObject> links;          // one entry per object id
   std::optional<std::string> duplicate_of;  // an incident id, set iff status is "duplicate"
   // Reporting milestones (clocks.hpp): when each report went to the authority.
   std::optional<Micros> early_warning_sent;
@@ -151,7 +151,8 @@ std::vector<FieldProblem> ValidateReport(const ReportInput& input, Micros now);
 // dimensions (missing ones are "none"). Problems of shape (a number where text
 // belongs, an unknown field, a bad timestamp) are appended to `problems`; the
 // returned input holds what could be read. Run ValidateReport after it.
-ReportInput ReportInputFromJson(const boost::json::value& json, std::vector<FieldProblem>& problems);
+ReportInput ReportInputFromJson(const boost::json::value& json,
+                                std::vector<FieldProblem>& problems);
 
 // A new case from a valid report: status "reported", created = modified =
 // now, id "incident--" + uuid. Fails with kInvalidArgument (ProblemsError)

@@ -19,10 +19,8 @@ constexpr std::array<PlaybookTask, 9> kDdos = {{
     {"Ask the hosting or DDoS-protection provider to enable mitigation or under-attack mode",
      30 * kMinute},
     {"Switch results publication to the static mirror or CDN fallback", kHour},
-    {"Publish a short notice on official channels where voters can find results meanwhile",
-     kHour},
-    {"Collect firewall, CDN and web server logs for the attack window (keep originals)",
-     2 * kHour},
+    {"Publish a short notice on official channels where voters can find results meanwhile", kHour},
+    {"Collect firewall, CDN and web server logs for the attack window (keep originals)", 2 * kHour},
     {"Share attacking addresses and patterns as indicators with the national CERT", 4 * kHour},
     {"Send the early warning to the national authority", 24 * kHour},
     {"Confirm results data was not altered: compare published figures with the tabulation system",
@@ -34,8 +32,7 @@ constexpr std::array<PlaybookTask, 8> kStaffAccount = {{
     {"Disable the account or reset its password and revoke all sessions and tokens", 30 * kMinute},
     {"Check and remove mailbox forwarding rules, app passwords and new MFA devices", kHour},
     {"Review sign-in logs for the account: addresses, times, countries", 2 * kHour},
-    {"Find what the attacker read or sent: mailbox audit log, shared files, sent items",
-     4 * kHour},
+    {"Find what the attacker read or sent: mailbox audit log, shared files, sent items", 4 * kHour},
     {"Warn colleagues and partners about messages sent from the account", 4 * kHour},
     {"Check other accounts for sign-ins from the same addresses", 8 * kHour},
     {"Re-enroll the user with phishing-resistant MFA after a briefing", 2 * kDay},
@@ -53,9 +50,9 @@ constexpr std::array<PlaybookTask, 9> kVoterData = {{
     {"Close the access path: revoke the account, fix the permission or patch the system",
      8 * kHour},
     {"Request takedown from the hosting provider or platform", 12 * kHour},
-    {"Notify the data protection authority (72 hours from awareness under GDPR)", 72 * kHour},
     {"Prepare a public statement and advice for voters on phishing using their data", 2 * kDay},
     {"Report the crime to the police with the evidence package", 2 * kDay},
+    {"Notify the data protection authority (72 hours from awareness under GDPR)", 72 * kHour},
     {"Review who may export register data and log every export", 14 * kDay},
 }};
 
@@ -74,8 +71,7 @@ constexpr std::array<PlaybookTask, 8> kDefacement = {{
 constexpr std::array<PlaybookTask, 8> kDeepfake = {{
     {"Archive the content: links, copies of the media, account names, first-seen times", kHour},
     {"Confirm with the official concerned that the statement or video is not genuine", 2 * kHour},
-    {"Report the content and accounts to the platforms through their election channels",
-     2 * kHour},
+    {"Report the content and accounts to the platforms through their election channels", 2 * kHour},
     {"Publish a correction on official channels, linking to the genuine source", 4 * kHour},
     {"Brief spokespeople and the hotline on what to answer", 4 * kHour},
     {"Track where the content spreads and link the narrative to this case", kDay},
@@ -104,8 +100,8 @@ constexpr std::array<Playbook, 6> kPlaybooks = {{
     {"compromised-staff-account", "Compromised staff account",
      "Someone else is using a staff member's account or mailbox.", "intrusions", kStaffAccount},
     {"voter-data-leak", "Leak of voter data",
-     "Voter register data has been published or offered for sale.",
-     "information-content-security", kVoterData},
+     "Voter register data has been published or offered for sale.", "information-content-security",
+     kVoterData},
     {"website-defacement", "Website defacement",
      "A commission website shows content the commission did not publish.", "intrusions",
      kDefacement},
@@ -142,9 +138,9 @@ Result<ChangeOutcome> ApplyPlaybook(const Case& c, std::string_view token, std::
     return Error{ErrorCode::kConflict, "the playbook's tasks are already in this case", {}};
   }
   ChangeOutcome out{c, {}};
-  out.events.push_back({"playbook.apply",
-                        {{"playbook", playbook->token},
-                         {"tasks", static_cast<int64_t>(playbook->tasks.size())}}});
+  out.events.push_back(
+      {"playbook.apply",
+       {{"playbook", playbook->token}, {"tasks", static_cast<int64_t>(playbook->tasks.size())}}});
   for (const PlaybookTask& pt : playbook->tasks) {
     Task task;
     task.id = TaskIdFor(out.updated, out.updated.tasks.size());

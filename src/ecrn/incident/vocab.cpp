@@ -76,10 +76,8 @@ constexpr std::array<VocabEntry, 8> kElectionPhases = {{
 
 constexpr std::array<VocabEntry, 4> kSeverities = {{
     {"low", "Low", "No effect on the election; handled in normal work."},
-    {"medium", "Medium",
-     "A limited effect on one service or office; the election runs normally."},
-    {"high", "High",
-     "An important election service is disrupted or data is at risk; act today."},
+    {"medium", "Medium", "A limited effect on one service or office; the election runs normally."},
+    {"high", "High", "An important election service is disrupted or data is at risk; act today."},
     {"critical", "Critical",
      "The conduct of the election or trust in its results is at stake; act now."},
 }};
@@ -94,7 +92,7 @@ constexpr std::array<VocabEntry, 4> kImpactDimensions = {{
 }};
 
 constexpr std::array<VocabEntry, 4> kImpactLevels = {{
-    {"none", "None", "No effect."},
+    {"none", "None", "No effect at all."},
     {"low", "Low", "A small effect that is easily put right."},
     {"medium", "Medium", "A noticeable effect that needs work to put right."},
     {"high", "High", "A serious effect that is hard to put right."},
@@ -113,7 +111,7 @@ constexpr std::array<VocabEntry, 5> kParticipantRoles = {{
 constexpr std::array<VocabEntry, 4> kTaskStatuses = {{
     {"open", "Open", "Not started yet."},
     {"in-progress", "In progress", "Someone is working on it."},
-    {"done", "Done", "Finished."},
+    {"done", "Done", "The work is finished."},
     {"cancelled", "Cancelled", "No longer needed."},
 }};
 

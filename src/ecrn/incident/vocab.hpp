@@ -70,7 +70,9 @@ inline bool IsElectionTarget(std::string_view t) {
 inline bool IsDisinformationKind(std::string_view t) {
   return FindEntry(DisinformationKinds(), t) != nullptr;
 }
-inline bool IsElectionPhase(std::string_view t) { return FindEntry(ElectionPhases(), t) != nullptr; }
+inline bool IsElectionPhase(std::string_view t) {
+  return FindEntry(ElectionPhases(), t) != nullptr;
+}
 inline bool IsSeverity(std::string_view t) { return FindEntry(Severities(), t) != nullptr; }
 inline bool IsImpactDimension(std::string_view t) {
   return FindEntry(ImpactDimensions(), t) != nullptr;

@@ -23,24 +23,12 @@ struct Transition {
 };
 
 constexpr std::array<Transition, 19> kTransitions = {{
-    {"reported", "triaged"},
-    {"reported", "investigating"},
-    {"reported", "rejected"},
-    {"reported", "duplicate"},
-    {"triaged", "investigating"},
-    {"triaged", "contained"},
-    {"triaged", "rejected"},
-    {"triaged", "duplicate"},
-    {"investigating", "contained"},
-    {"investigating", "recovered"},
-    {"investigating", "rejected"},
-    {"investigating", "duplicate"},
-    {"contained", "investigating"},
-    {"contained", "recovered"},
-    {"recovered", "investigating"},
-    {"recovered", "closed"},
-    {"closed", "investigating"},
-    {"rejected", "triaged"},
+    {"reported", "triaged"},        {"reported", "investigating"}, {"reported", "rejected"},
+    {"reported", "duplicate"},      {"triaged", "investigating"},  {"triaged", "contained"},
+    {"triaged", "rejected"},        {"triaged", "duplicate"},      {"investigating", "contained"},
+    {"investigating", "recovered"}, {"investigating", "rejected"}, {"investigating", "duplicate"},
+    {"contained", "investigating"}, {"contained", "recovered"},    {"recovered", "investigating"},
+    {"recovered", "closed"},        {"closed", "investigating"},   {"rejected", "triaged"},
     {"duplicate", "triaged"},
 }};
 
@@ -72,8 +60,7 @@ json::object BeforeAfter(json::value before, json::value after) {
 // Applies one change to `next`, appending events.
 class Applier {
  public:
-  Applier(const Case& c, std::string_view actor, Micros now)
-      : next_(c), actor_(actor), now_(now) {}
+  Applier(const Case& c, std::string_view actor, Micros now) : next_(c), actor_(actor), now_(now) {}
 
   Result<void> operator()(const SetStatus& s);
   Result<void> operator()(const Assign& a);
@@ -157,9 +144,9 @@ Result<void> Applier::operator()(const SetStatus& s) {
     return Error::Invalid("duplicate_of: only for a duplicate");
   }
   if (s.status == "closed") {
-    size_t open = static_cast<size_t>(std::count_if(
-        next_.tasks.begin(), next_.tasks.end(),
-        [](const Task& t) { return t.status != "done" && t.status != "cancelled"; }));
+    size_t open = static_cast<size_t>(
+        std::count_if(next_.tasks.begin(), next_.tasks.end(),
+                      [](const Task& t) { return t.status != "done" && t.status != "cancelled"; }));
     if (open > 0) {
       return Conflict(std::to_string(open) + (open == 1 ? " task is" : " tasks are") +
                       " still open; finish or cancel them before closing");
@@ -246,8 +233,9 @@ Result<void> Applier::operator()(const UpdateTask& u) {
 Result<void> Applier::operator()(const LinkObject& l) {
   ECRN_TRY(RequireOpen());
   if (!IsLinkKind(l.kind)) {
-    return Error::Invalid("kind: must be one of: indicator, observed-data, narrative, "
-                          "attack-pattern, other");
+    return Error::Invalid(
+        "kind: must be one of: indicator, observed-data, narrative, "
+        "attack-pattern, other");
   }
   for (const LinkedObject& existing : next_.links) {
     if (existing.object_id != l.object_id) continue;

@@ -133,7 +133,7 @@ struct TimelineEvent {
 };
 
 struct ChangeOutcome {
-  Case updated;  // modified = now when anything changed
+  Case updated;                       // modified = now when anything changed
   std::vector<TimelineEvent> events;  // empty when nothing changed (a no-op)
 };
 
