@@ -1,6 +1,7 @@
 #include "ecrn/incident/case.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <utility>
 

@@ -1,6 +1,7 @@
 #include "ecrn/incident/clocks.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <set>
 

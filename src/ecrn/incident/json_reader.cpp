@@ -5,6 +5,8 @@
 
 #include <boost/json/object.hpp>
 
+#include "ecrn/core/audit_chain.hpp"
+
 namespace ecrn::incident {
 namespace json = boost::json;
 
@@ -125,7 +127,8 @@ void JsonReader::RejectUnknown() {
   if (!object_) return;
   for (const auto& kv : *object_) {
     if (std::find(asked_.begin(), asked_.end(), kv.key()) == asked_.end()) {
-      Problem(kv.key(), "unknown field");
+      // The name is untrusted: shown cut short and made valid UTF-8.
+      Problem(AuditSafeText(kv.key().substr(0, 64)), "unknown field");
     }
   }
 }

@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "ecrn/core/audit_chain.hpp"
 #include "ecrn/core/uuid.hpp"
 #include "ecrn/incident/playbooks.hpp"
 #include "ecrn/incident/vocab.hpp"
@@ -129,8 +130,9 @@ Result<void> Applier::operator()(const SetStatus& s) {
   if (!IsAllowedTransition(from, s.status)) {
     return Conflict("a case cannot move from " + from + " to " + s.status);
   }
-  if (s.reason.size() > kMaxReasonBytes) {
-    return Error::Invalid("reason: at most " + std::to_string(kMaxReasonBytes) + " bytes");
+  if (s.reason.size() > kMaxReasonBytes || !AuditTextIsValid(s.reason)) {
+    return Error::Invalid("reason: at most " + std::to_string(kMaxReasonBytes) +
+                          " bytes of UTF-8 without NUL");
   }
   if (NeedsReason(from, s.status) && s.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
     return Error::Invalid("reason: required when a case is rejected or reopened");

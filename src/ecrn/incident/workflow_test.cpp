@@ -90,6 +90,9 @@ TEST(Workflow, RejectingAndReopeningNeedAReason) {
   auto ok = Apply(InStatus("closed"), SetStatus{"investigating", "new evidence", std::nullopt});
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->events[0].detail.at("reason"), "new evidence");
+  auto binary = Apply(InStatus("reported"), SetStatus{"rejected", "bad \xFF", std::nullopt});
+  ASSERT_FALSE(binary.ok());
+  EXPECT_THAT(binary.error().message, HasSubstr("reason"));
   // Triage needs no reason.
   EXPECT_TRUE(Apply(InStatus("reported"), SetStatus{"triaged", "", std::nullopt}).ok());
 }
