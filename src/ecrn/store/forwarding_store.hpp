@@ -122,6 +122,9 @@ class ForwardingStore : public Store {
     return inner_.ListAudit(query);
   }
   Result<std::optional<AuditHead>> AuditChainHead() override { return inner_.AuditChainHead(); }
+  // The inner store's, undecorated: a subclass that wants to watch incident
+  // calls overrides this and wraps it.
+  IncidentStore& Incidents() override { return inner_.Incidents(); }
 
  protected:
   Store& inner_;

@@ -13,6 +13,7 @@
 #include "ecrn/store/store.hpp"
 #include "ecrn/store/store_contract.hpp"
 #include "ecrn/store/store_contract_hub.hpp"
+#include "ecrn/store/store_contract_incident.hpp"
 #include "testing/testing.hpp"
 
 namespace ecrn::store::contract {

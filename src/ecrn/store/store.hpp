@@ -17,6 +17,7 @@
 #include "ecrn/core/audit_chain.hpp"
 #include "ecrn/core/result.hpp"
 #include "ecrn/core/time.hpp"
+#include "ecrn/store/incident_store.hpp"
 
 namespace ecrn::store {
 
@@ -351,6 +352,11 @@ class Store {
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;
   // The chain head row; nullopt when it is missing (the log was tampered with).
   virtual Result<std::optional<AuditHead>> AuditChainHead() = 0;
+
+  // Incident cases, their chains, evidence, packages, clock rules,
+  // notifications and deliveries (incident_store.hpp), on this database.
+  // The reference lives as long as the Store.
+  virtual IncidentStore& Incidents() = 0;
 };
 
 struct StoreOptions {

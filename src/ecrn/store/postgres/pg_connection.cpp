@@ -22,23 +22,35 @@ std::string Trimmed(const char* text) {
 
 PgParams& PgParams::Text(std::string_view v) {
   values_.emplace_back(std::string(v));
+  formats_.push_back(0);
   return *this;
 }
 
-PgParams& PgParams::Int(int64_t v) {
-  values_.emplace_back(std::to_string(v));
-  return *this;
-}
+PgParams& PgParams::Int(int64_t v) { return Text(std::to_string(v)); }
 
-PgParams& PgParams::Bool(bool v) {
-  values_.emplace_back(v ? "t" : "f");
-  return *this;
-}
+PgParams& PgParams::Bool(bool v) { return Text(v ? "t" : "f"); }
 
 PgParams& PgParams::Null() {
   values_.emplace_back(std::nullopt);
+  formats_.push_back(0);
   return *this;
 }
+
+PgParams& PgParams::Bytes(std::string_view v) {
+  values_.emplace_back(std::string(v));
+  formats_.push_back(1);
+  any_binary_ = true;
+  return *this;
+}
+
+std::vector<int> PgParams::Lengths() const {
+  std::vector<int> out;
+  if (!any_binary_) return out;
+  for (const auto& v : values_) out.push_back(v ? static_cast<int>(v->size()) : 0);
+  return out;
+}
+
+std::vector<int> PgParams::Formats() const { return any_binary_ ? formats_ : std::vector<int>(); }
 
 std::vector<const char*> PgParams::Pointers() const {
   std::vector<const char*> out;
@@ -112,11 +124,15 @@ Result<PgResult> PgConnection::Exec(const char* sql, const PgParams& params) {
     if (!prep || PQresultStatus(prep.get()) != PGRES_COMMAND_OK) return Failure(prep.get());
     it = prepared_.emplace(sql, std::move(name)).first;
   }
+  const std::vector<int> lengths = params.Lengths();
+  const std::vector<int> formats = params.Formats();
+  const int* length_ptr = lengths.empty() ? nullptr : lengths.data();
+  const int* format_ptr = formats.empty() ? nullptr : formats.data();
   PgResult res(it != prepared_.end()
                    ? PQexecPrepared(conn_, it->second.c_str(), params.size(), values.data(),
-                                    nullptr, nullptr, /*resultFormat=*/0)
-                   : PQexecParams(conn_, sql, params.size(), nullptr, values.data(), nullptr,
-                                  nullptr, /*resultFormat=*/0));
+                                    length_ptr, format_ptr, /*resultFormat=*/0)
+                   : PQexecParams(conn_, sql, params.size(), nullptr, values.data(), length_ptr,
+                                  format_ptr, /*resultFormat=*/0));
   ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
     sqlstate_.clear();
@@ -248,6 +264,16 @@ std::string PgText(const PGresult* res, int row, int col) {
 }
 
 bool PgIsNull(const PGresult* res, int row, int col) { return PQgetisnull(res, row, col) != 0; }
+
+std::string PgBytes(const PGresult* res, int row, int col) {
+  size_t length = 0;
+  unsigned char* bytes =
+      PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(res, row, col)), &length);
+  if (!bytes) return {};
+  std::string out(reinterpret_cast<const char*>(bytes), length);
+  PQfreemem(bytes);
+  return out;
+}
 
 Result<std::vector<std::string>> PgConnection::TakeNotifications() {
   if (PQconsumeInput(conn_) == 0) {

@@ -34,13 +34,21 @@ class PgParams {
   PgParams& Bool(bool v);
   PgParams& Null();
   PgParams& OptInt(const std::optional<int64_t>& v) { return v ? Int(*v) : Null(); }
+  // Raw bytes (a bytea parameter), sent in binary format, NUL bytes included.
+  PgParams& Bytes(std::string_view v);
   // Number of parameters added so far; the next one is $size()+1.
   int size() const { return static_cast<int>(values_.size()); }
   // Pointers into this object, valid until it is modified or destroyed.
   std::vector<const char*> Pointers() const;
+  // Byte lengths and formats (0 text, 1 binary) of the parameters, for
+  // PQexecParams; empty when every parameter is text.
+  std::vector<int> Lengths() const;
+  std::vector<int> Formats() const;
 
  private:
   std::vector<std::optional<std::string>> values_;
+  std::vector<int> formats_;  // one per value
+  bool any_binary_ = false;
 };
 
 // Builds a PostgreSQL array literal ("{...}") for a text[] or bigint[] parameter.
@@ -145,10 +153,27 @@ class PgPool {
   int open_ = 0;                                     // guarded by mu_
 };
 
+// Runs `fn` between BEGIN and COMMIT on one connection from `pool`; rolls
+// back when it fails.
+template <typename Fn>
+auto InTransaction(PgPool& pool, Fn&& fn) -> decltype(fn(std::declval<PgConnection&>())) {
+  ECRN_ASSIGN_OR_RETURN(auto conn, pool.Acquire());
+  ECRN_TRY(conn->Exec("BEGIN"));
+  auto result = fn(*conn);
+  if (!result.ok()) {
+    conn->ResetTransaction();
+    return result;
+  }
+  ECRN_TRY(conn->Exec("COMMIT"));
+  return result;
+}
+
 // Column readers for a row of a result (text format).
 int64_t PgInt(const PGresult* res, int row, int col);
 bool PgBool(const PGresult* res, int row, int col);
 std::string PgText(const PGresult* res, int row, int col);
 bool PgIsNull(const PGresult* res, int row, int col);
+// A bytea column's bytes (decoded from the text format).
+std::string PgBytes(const PGresult* res, int row, int col);
 
 }  // namespace ecrn::store::postgres

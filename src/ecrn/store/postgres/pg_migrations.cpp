@@ -157,6 +157,155 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash, time) VALUES (1, 0, '', 0);
 )sql"},
+    // Incidents (issue 5; store/incident_store.hpp). Each case keeps the
+    // heads of its two chains in its own row; appends lock that row
+    // (SELECT ... FOR UPDATE), so every server extends one chain per case.
+    // Evidence and package bytes (bytea) live in tables of their own, so that
+    // lists never read them. User ids are not foreign keys (the CLI acts
+    // without a user: 0).
+    {4, R"sql(
+CREATE TABLE incidents (
+  id BIGSERIAL PRIMARY KEY,
+  stix_id TEXT NOT NULL UNIQUE,
+  owner_org BIGINT NOT NULL REFERENCES organisations(id),
+  reporter_user BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  category TEXT NOT NULL,
+  tlp TEXT NOT NULL,
+  assignee_user BIGINT,
+  next_deadline BIGINT,
+  created BIGINT NOT NULL,
+  updated BIGINT NOT NULL,
+  rev BIGINT NOT NULL,
+  json TEXT NOT NULL,
+  timeline_seq BIGINT NOT NULL DEFAULT 0,
+  timeline_hash TEXT NOT NULL DEFAULT '',
+  timeline_time BIGINT NOT NULL DEFAULT 0,
+  custody_seq BIGINT NOT NULL DEFAULT 0,
+  custody_hash TEXT NOT NULL DEFAULT '',
+  custody_time BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX incidents_owner ON incidents(owner_org, id);
+CREATE INDEX incidents_status ON incidents(status, id);
+CREATE INDEX incidents_assignee ON incidents(assignee_user, id) WHERE assignee_user IS NOT NULL;
+CREATE INDEX incidents_deadline ON incidents(next_deadline) WHERE next_deadline IS NOT NULL;
+CREATE TABLE incident_participants (
+  incident_id BIGINT NOT NULL REFERENCES incidents(id),
+  org_id BIGINT NOT NULL REFERENCES organisations(id),
+  role TEXT NOT NULL,
+  added BIGINT NOT NULL,
+  PRIMARY KEY (incident_id, org_id)
+);
+CREATE INDEX incident_participants_org ON incident_participants(org_id, incident_id);
+CREATE TABLE incident_log (
+  incident_id BIGINT NOT NULL REFERENCES incidents(id),
+  log TEXT NOT NULL CHECK (log IN ('timeline', 'custody')),
+  seq BIGINT NOT NULL,
+  time BIGINT NOT NULL,
+  actor_user_id BIGINT,
+  actor_org_id BIGINT,
+  actor_label TEXT NOT NULL,
+  remote_addr TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subject_org_id BIGINT,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (incident_id, log, seq)
+);
+CREATE TABLE evidence (
+  id BIGSERIAL PRIMARY KEY,
+  incident_id BIGINT NOT NULL REFERENCES incidents(id),
+  uuid TEXT NOT NULL UNIQUE,
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  description TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  acquired BIGINT NOT NULL,
+  acquired_by_user BIGINT NOT NULL,
+  acquired_by_org BIGINT NOT NULL
+);
+CREATE INDEX evidence_incident ON evidence(incident_id, id);
+CREATE TABLE evidence_data (
+  evidence_id BIGINT PRIMARY KEY REFERENCES evidence(id),
+  data BYTEA NOT NULL
+);
+CREATE TABLE packages (
+  id BIGSERIAL PRIMARY KEY,
+  incident_id BIGINT NOT NULL REFERENCES incidents(id),
+  uuid TEXT NOT NULL UNIQUE,
+  recipient_org BIGINT NOT NULL REFERENCES organisations(id),
+  created_by_user BIGINT NOT NULL,
+  created BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  manifest_json TEXT NOT NULL,
+  acknowledged BIGINT,
+  acknowledged_by_user BIGINT
+);
+CREATE INDEX packages_incident ON packages(incident_id, id);
+CREATE INDEX packages_recipient ON packages(recipient_org, id);
+CREATE TABLE package_data (
+  package_id BIGINT PRIMARY KEY REFERENCES packages(id),
+  zip BYTEA NOT NULL
+);
+CREATE TABLE reporting_rules (
+  id BIGSERIAL PRIMARY KEY,
+  country TEXT NOT NULL,
+  category TEXT NOT NULL,
+  json TEXT NOT NULL,
+  updated BIGINT NOT NULL,
+  UNIQUE (country, category)
+);
+CREATE TABLE notifications (
+  id BIGSERIAL PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users(id),
+  created BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  json TEXT NOT NULL,
+  read BIGINT
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read IS NULL;
+CREATE TABLE once_keys (
+  key TEXT PRIMARY KEY,
+  claimed BIGINT NOT NULL
+);
+CREATE TABLE webhooks (
+  id BIGSERIAL PRIMARY KEY,
+  org_id BIGINT NOT NULL REFERENCES organisations(id),
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL,
+  enabled BOOLEAN NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE INDEX webhooks_org ON webhooks(org_id);
+CREATE TABLE deliveries (
+  id BIGSERIAL PRIMARY KEY,
+  channel TEXT NOT NULL,
+  target TEXT NOT NULL,
+  webhook_id BIGINT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_kind TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  last_error TEXT NOT NULL,
+  created BIGINT NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries(status, next_attempt, id);
+CREATE INDEX deliveries_status ON deliveries(status, id);
+)sql"},
 };
 
 Result<void> ApplyOne(PgConnection& conn, const PgMigration& m) {

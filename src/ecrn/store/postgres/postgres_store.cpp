@@ -17,12 +17,15 @@
 #include "ecrn/core/uuid.hpp"
 #include "ecrn/store/audit_append.hpp"
 #include "ecrn/store/backends.hpp"
+#include "ecrn/store/postgres/pg_access.hpp"
 #include "ecrn/store/postgres/pg_connection.hpp"
 #include "ecrn/store/postgres/pg_migrations.hpp"
 
 namespace ecrn::store {
 namespace {
 
+using postgres::AffectedRows;
+using postgres::AllRows;
 using postgres::PgArray;
 using postgres::PgBool;
 using postgres::PgConnection;
@@ -32,6 +35,7 @@ using postgres::PgParams;
 using postgres::PgPool;
 using postgres::PgResult;
 using postgres::PgText;
+using postgres::Rows;
 
 // InsertObjects sends objects in statements of at most this many rows / bytes.
 constexpr size_t kMaxBatchRows = 2000;
@@ -52,12 +56,6 @@ constexpr char kObjectColumns[] =
 bool IsDecimalId(std::string_view text) {
   return !text.empty() && text.size() <= 18 &&
          std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-int Rows(const PgResult& res) { return PQntuples(res.get()); }
-
-int64_t AffectedRows(const PgResult& res) {
-  return std::strtoll(PQcmdTuples(res.get()), nullptr, 10);
 }
 
 Organisation OrgAt(const PGresult* r, int i) {
@@ -107,35 +105,7 @@ StoredObject ObjectAt(const PGresult* r, int i) {
   return o;
 }
 
-std::optional<int64_t> OptIntAt(const PGresult* r, int i, int col) {
-  return PgIsNull(r, i, col) ? std::nullopt : std::optional<int64_t>(PgInt(r, i, col));
-}
-
-AuditEntry AuditAt(const PGresult* r, int i) {
-  AuditEntry e;
-  e.seq = PgInt(r, i, 0);
-  e.time = PgInt(r, i, 1);
-  e.actor_user_id = OptIntAt(r, i, 2);
-  e.actor_org_id = OptIntAt(r, i, 3);
-  e.actor_label = PgText(r, i, 4);
-  e.remote_addr = PgText(r, i, 5);
-  e.action = PgText(r, i, 6);
-  e.target = PgText(r, i, 7);
-  e.subject_org_id = OptIntAt(r, i, 8);
-  e.outcome = PgText(r, i, 9);
-  e.detail = PgText(r, i, 10);
-  e.prev_hash = PgText(r, i, 11);
-  e.hash = PgText(r, i, 12);
-  return e;
-}
-
-template <typename T, typename RowFn>
-std::vector<T> AllRows(const PgResult& res, RowFn row) {
-  std::vector<T> out;
-  out.reserve(static_cast<size_t>(Rows(res)));
-  for (int i = 0; i < Rows(res); ++i) out.push_back(row(res.get(), i));
-  return out;
-}
+AuditEntry AuditAt(const PGresult* r, int i) { return postgres::AuditAt(r, i); }
 
 constexpr char kUniqueViolation[] = "23505";
 // The NOTIFY channel that announces committed object rows ("<min pk>-<max pk>").
@@ -166,7 +136,8 @@ std::string VersionKey(std::string_view stix_id, Micros modified) {
 
 class PostgresStore final : public Store {
  public:
-  explicit PostgresStore(std::unique_ptr<PgPool> pool) : pool_(std::move(pool)) {}
+  explicit PostgresStore(std::unique_ptr<PgPool> pool)
+      : pool_(std::move(pool)), incidents_(postgres::NewIncidentStore(*pool_)) {}
 
   std::string_view Backend() const override { return "postgresql"; }
 
@@ -790,20 +761,8 @@ class PostgresStore final : public Store {
       const std::string insert =
           std::string("INSERT INTO audit_log (") + kAuditColumns +
           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
-      ECRN_TRY(conn.Exec(insert.c_str(), PgParams()
-                                             .Int(e.seq)
-                                             .Int(e.time)
-                                             .OptInt(e.actor_user_id)
-                                             .OptInt(e.actor_org_id)
-                                             .Text(e.actor_label)
-                                             .Text(e.remote_addr)
-                                             .Text(e.action)
-                                             .Text(e.target)
-                                             .OptInt(e.subject_org_id)
-                                             .Text(e.outcome)
-                                             .Text(e.detail)
-                                             .Text(e.prev_hash)
-                                             .Text(e.hash)));
+      PgParams params;
+      ECRN_TRY(conn.Exec(insert.c_str(), postgres::AuditParams(params, e)));
       ECRN_TRY(conn.Exec("UPDATE audit_head SET seq = $1, hash = $2, time = $3 WHERE id = 1",
                          PgParams().Int(e.seq).Text(e.hash).Int(e.time)));
       return e;
@@ -826,6 +785,8 @@ class PostgresStore final : public Store {
     return AllRows<AuditEntry>(res, AuditAt);
   }
 
+  IncidentStore& Incidents() override { return *incidents_; }
+
   Result<std::optional<AuditHead>> AuditChainHead() override {
     ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
     ECRN_ASSIGN_OR_RETURN(auto res,
@@ -843,15 +804,7 @@ class PostgresStore final : public Store {
   // when it fails.
   template <typename Fn>
   auto InTransaction(Fn&& fn) -> decltype(fn(std::declval<PgConnection&>())) {
-    ECRN_ASSIGN_OR_RETURN(auto conn, pool_->Acquire());
-    ECRN_TRY(conn->Exec("BEGIN"));
-    auto result = fn(*conn);
-    if (!result.ok()) {
-      conn->ResetTransaction();
-      return result;
-    }
-    ECRN_TRY(conn->Exec("COMMIT"));
-    return result;
+    return postgres::InTransaction(*pool_, std::forward<Fn>(fn));
   }
 
   // One row of `table` by decimal id (when `name_or_id` is all digits) or
@@ -1003,6 +956,7 @@ class PostgresStore final : public Store {
   }
 
   std::unique_ptr<PgPool> pool_;
+  std::unique_ptr<IncidentStore> incidents_;  // on pool_
 
   friend class PgObjectFeed;
 };

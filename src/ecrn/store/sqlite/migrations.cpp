@@ -163,6 +163,154 @@ CREATE TABLE audit_head (
 );
 INSERT INTO audit_head (id, seq, hash, time) VALUES (1, 0, '', 0);
 )sql"},
+    // Incidents (issue 5; store/incident_store.hpp). Each case keeps the
+    // heads of its two chains (timeline, custody) in its own row, updated in
+    // the same transaction as each append to incident_log. Evidence and
+    // package bytes live in tables of their own, so that lists never read
+    // them. User ids are not foreign keys (the CLI acts without a user: 0).
+    {4, R"sql(
+CREATE TABLE incidents (
+  id INTEGER PRIMARY KEY,
+  stix_id TEXT NOT NULL UNIQUE,
+  owner_org INTEGER NOT NULL REFERENCES organisations(id),
+  reporter_user INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  status TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  category TEXT NOT NULL,
+  tlp TEXT NOT NULL,
+  assignee_user INTEGER,
+  next_deadline INTEGER,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  rev INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  timeline_seq INTEGER NOT NULL DEFAULT 0,
+  timeline_hash TEXT NOT NULL DEFAULT '',
+  timeline_time INTEGER NOT NULL DEFAULT 0,
+  custody_seq INTEGER NOT NULL DEFAULT 0,
+  custody_hash TEXT NOT NULL DEFAULT '',
+  custody_time INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX incidents_owner ON incidents(owner_org, id);
+CREATE INDEX incidents_status ON incidents(status, id);
+CREATE INDEX incidents_assignee ON incidents(assignee_user, id) WHERE assignee_user IS NOT NULL;
+CREATE INDEX incidents_deadline ON incidents(next_deadline) WHERE next_deadline IS NOT NULL;
+CREATE TABLE incident_participants (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  role TEXT NOT NULL,
+  added INTEGER NOT NULL,
+  PRIMARY KEY (incident_id, org_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_participants_org ON incident_participants(org_id, incident_id);
+CREATE TABLE incident_log (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  log TEXT NOT NULL CHECK (log IN ('timeline', 'custody')),
+  seq INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  actor_user_id INTEGER,
+  actor_org_id INTEGER,
+  actor_label TEXT NOT NULL,
+  remote_addr TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  subject_org_id INTEGER,
+  outcome TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (incident_id, log, seq)
+) WITHOUT ROWID;
+CREATE TABLE evidence (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  uuid TEXT NOT NULL UNIQUE,
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  description TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  acquired INTEGER NOT NULL,
+  acquired_by_user INTEGER NOT NULL,
+  acquired_by_org INTEGER NOT NULL
+);
+CREATE INDEX evidence_incident ON evidence(incident_id, id);
+CREATE TABLE evidence_data (
+  evidence_id INTEGER PRIMARY KEY REFERENCES evidence(id),
+  data BLOB NOT NULL
+);
+CREATE TABLE packages (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  uuid TEXT NOT NULL UNIQUE,
+  recipient_org INTEGER NOT NULL REFERENCES organisations(id),
+  created_by_user INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  manifest_json TEXT NOT NULL,
+  acknowledged INTEGER,
+  acknowledged_by_user INTEGER
+);
+CREATE INDEX packages_incident ON packages(incident_id, id);
+CREATE INDEX packages_recipient ON packages(recipient_org, id);
+CREATE TABLE package_data (
+  package_id INTEGER PRIMARY KEY REFERENCES packages(id),
+  zip BLOB NOT NULL
+);
+CREATE TABLE reporting_rules (
+  id INTEGER PRIMARY KEY,
+  country TEXT NOT NULL,
+  category TEXT NOT NULL,
+  json TEXT NOT NULL,
+  updated INTEGER NOT NULL,
+  UNIQUE (country, category)
+);
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  created INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  json TEXT NOT NULL,
+  read INTEGER
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+CREATE INDEX notifications_unread ON notifications(user_id, id) WHERE read IS NULL;
+CREATE TABLE once_keys (
+  key TEXT PRIMARY KEY,
+  claimed INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE webhooks (
+  id INTEGER PRIMARY KEY,
+  org_id INTEGER NOT NULL REFERENCES organisations(id),
+  url TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  events TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX webhooks_org ON webhooks(org_id);
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY,
+  channel TEXT NOT NULL,
+  target TEXT NOT NULL,
+  webhook_id INTEGER NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  event_kind TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL,
+  status TEXT NOT NULL,
+  last_error TEXT NOT NULL,
+  created INTEGER NOT NULL
+);
+CREATE INDEX deliveries_due ON deliveries(status, next_attempt, id);
+CREATE INDEX deliveries_status ON deliveries(status, id);
+)sql"},
 };
 
 }  // namespace

@@ -36,7 +36,9 @@ class Statement {
     return *this;
   }
   Statement& Bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    // A default-constructed view has no data pointer, which SQLite would bind as NULL.
+    sqlite3_bind_text(stmt_, i, v.data() ? v.data() : "", static_cast<int>(v.size()),
+                      SQLITE_TRANSIENT);
     return *this;
   }
   // Binds a view that stays alive until the statement is stepped to completion.
@@ -47,6 +49,12 @@ class Statement {
   // As BindStatic, but an empty view binds NULL.
   Statement& BindStaticOrNull(int i, std::string_view v) {
     return v.empty() ? BindNull(i) : BindStatic(i, v);
+  }
+  // Binds bytes as a BLOB; the view must stay alive until the statement is
+  // stepped to completion.
+  Statement& BindBlobStatic(int i, std::string_view v) {
+    sqlite3_bind_blob64(stmt_, i, v.data() ? v.data() : "", v.size(), SQLITE_STATIC);
+    return *this;
   }
   Statement& BindNull(int i) {
     sqlite3_bind_null(stmt_, i);
@@ -59,6 +67,12 @@ class Statement {
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  // A BLOB column's bytes (NUL bytes included).
+  std::string Blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string();
+  }
   std::string Text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
     return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))

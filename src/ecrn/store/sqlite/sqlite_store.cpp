@@ -5,6 +5,7 @@
 // writer instead of in its commits.
 #include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -13,13 +14,18 @@
 #include "ecrn/store/audit_append.hpp"
 #include "ecrn/store/backends.hpp"
 #include "ecrn/store/sqlite/migrations.hpp"
+#include "ecrn/store/sqlite/sqlite_access.hpp"
 #include "ecrn/store/sqlite/sqlite_db.hpp"
 
 namespace ecrn::store {
 namespace {
 
+using sqlite::All;
 using sqlite::Connection;
+using sqlite::OptInt;
 using sqlite::Statement;
+
+AuditEntry ReadAudit(const Statement& s) { return sqlite::ReadAudit(s); }
 
 bool AllDigits(std::string_view s) {
   return !s.empty() && s.size() < 19 &&
@@ -78,47 +84,18 @@ ApiKey ReadKey(const Statement& s) {
 Channel ReadChannel(const Statement& s) {
   return {s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)};
 }
-std::optional<int64_t> OptInt(const Statement& s, int col) {
-  return s.IsNull(col) ? std::nullopt : std::optional<int64_t>(s.Int(col));
-}
-AuditEntry ReadAudit(const Statement& s) {
-  AuditEntry e;
-  e.seq = s.Int(0);
-  e.time = s.Int(1);
-  e.actor_user_id = OptInt(s, 2);
-  e.actor_org_id = OptInt(s, 3);
-  e.actor_label = s.Text(4);
-  e.remote_addr = s.Text(5);
-  e.action = s.Text(6);
-  e.target = s.Text(7);
-  e.subject_org_id = OptInt(s, 8);
-  e.outcome = s.Text(9);
-  e.detail = s.Text(10);
-  e.prev_hash = s.Text(11);
-  e.hash = s.Text(12);
-  return e;
-}
 StoredObject ReadObject(const Statement& s) {
   return {s.Int(0),  s.Int(1),  s.Text(2), s.Text(3), s.Text(4),  s.Int(5),  s.Int(6),
           s.Text(7), s.Text(8), s.Text(9), s.Int(10), s.Text(11), s.Int(12), s.Int(13)};
 }
 
-// Collects every row of a statement with `read`.
-template <typename T, typename F>
-Result<std::vector<T>> All(Statement& s, F read) {
-  std::vector<T> out;
-  for (;;) {
-    ECRN_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    out.push_back(read(s));
-  }
-  return out;
-}
-
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, private sqlite::Transactions {
  public:
   SqliteStore(std::string path, const StoreOptions& options, std::unique_ptr<Connection> writer)
-      : path_(std::move(path)), options_(options), writer_(std::move(writer)) {
+      : path_(std::move(path)),
+        options_(options),
+        writer_(std::move(writer)),
+        incidents_(sqlite::NewIncidentStore(*this)) {
     // Replaces the writer's automatic checkpoint (which runs inside COMMIT,
     // on the writing thread) with a signal to the checkpointer thread.
     int64_t page_size = 16384;
@@ -837,19 +814,7 @@ class SqliteStore final : public Store {
       ECRN_ASSIGN_OR_RETURN(auto* ins,
                             c.Prepare(std::string("INSERT INTO audit_log (") + kAuditColumns +
                                       ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-      ins->Bind(1, e.seq)
-          .Bind(2, e.time)
-          .Bind(5, e.actor_label)
-          .Bind(6, e.remote_addr)
-          .Bind(7, e.action)
-          .Bind(8, e.target)
-          .Bind(10, e.outcome)
-          .Bind(11, e.detail)
-          .Bind(12, e.prev_hash)
-          .Bind(13, e.hash);
-      if (e.actor_user_id) ins->Bind(3, *e.actor_user_id);
-      if (e.actor_org_id) ins->Bind(4, *e.actor_org_id);
-      if (e.subject_org_id) ins->Bind(9, *e.subject_org_id);
+      sqlite::BindAudit(*ins, e);
       ECRN_TRY(ins->Run());
       ECRN_ASSIGN_OR_RETURN(auto* upd,
                             c.Prepare("UPDATE audit_head SET seq = ?, hash = ?, time = ? "
@@ -881,7 +846,22 @@ class SqliteStore final : public Store {
     return WithReader([&](Connection& c) { return ReadHead(c); });
   }
 
+  IncidentStore& Incidents() override { return *incidents_; }
+
  private:
+  // sqlite::Transactions, for the incident store.
+  Result<void> Write(const std::function<Result<void>(Connection&)>& body) override {
+    return Write([&](Connection& c) { return body(c); });
+  }
+  Result<void> Read(const std::function<Result<void>(Connection&)>& body) override {
+    return WithReader([&](Connection& c) -> Result<void> {
+      ECRN_TRY(c.Exec("BEGIN"));
+      auto r = body(c);
+      (void)c.Exec(r.ok() ? "COMMIT" : "ROLLBACK");
+      return r;
+    });
+  }
+
   static Result<std::optional<AuditHead>> ReadHead(Connection& c) {
     ECRN_ASSIGN_OR_RETURN(auto* s,
                           c.Prepare("SELECT seq, hash, time FROM audit_head WHERE id = 1"));
@@ -1034,9 +1014,10 @@ class SqliteStore final : public Store {
   int open_readers_ = 0;                              // guarded by pool_mu_
   std::mutex ckpt_mu_;
   std::condition_variable ckpt_cv_;
-  bool ckpt_wanted_ = false;    // guarded by ckpt_mu_
-  bool ckpt_stopping_ = false;  // guarded by ckpt_mu_
-  std::thread checkpointer_;    // started on the first wake; guarded by ckpt_mu_
+  bool ckpt_wanted_ = false;                  // guarded by ckpt_mu_
+  bool ckpt_stopping_ = false;                // guarded by ckpt_mu_
+  std::thread checkpointer_;                  // started on the first wake; guarded by ckpt_mu_
+  std::unique_ptr<IncidentStore> incidents_;  // on this object's transactions
 };
 
 // Polls for rows above the last pk seen.
