@@ -16,6 +16,7 @@
 #include "ecrn/audit/record.hpp"
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/uuid.hpp"
+#include "ecrn/http/incidents_rest.hpp"
 #include "ecrn/http/openapi.hpp"
 #include "ecrn/http/paging.hpp"
 #include "ecrn/http/rest_support.hpp"
@@ -765,6 +766,7 @@ void AddRestRoutes(Router& router, store::Store& store, Authenticator& auth, Clo
   router.Add("GET", "/api/v1/users", Authed(rest, ListUsers));
   router.Add("POST", "/api/v1/users", Authed(rest, AddUser));
   router.Add("GET", "/api/v1/audit", Authed(rest, ListAuditEntries));
+  AddIncidentRoutes(router, rest);
 }
 
 }  // namespace ecrn::http

@@ -1,0 +1,384 @@
+// Incident reporting and coordination over HTTP against a real `ecrn serve`
+// (issue 5): a commission reports an incident with a playbook, invites the
+// police, works the case through the workflow, adds evidence whose custody
+// is logged on every access, exports it as STIX; and organisations that
+// take no part see nothing of it on any path.
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "ecrn/core/secrets.hpp"
+#include "ecrn/core/time.hpp"
+#include "integration/hub_process.hpp"
+#include "testing/http_client.hpp"
+#include "testing/testing.hpp"
+
+namespace ecrn::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr char kPassword[] = "incident-flow-password";
+
+class IncidentFlowTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    db_ = dir_->File("hub.db");
+    Admin({"org", "add", "--name", "CEC", "--kind", "election-commission", "--country", "TL"});
+    Admin({"org", "add", "--name", "Police", "--kind", "law-enforcement", "--country", "TL"});
+    Admin({"org", "add", "--name", "CERT", "--kind", "cert", "--country", "TL"});
+    Admin({"org", "add", "--name", "Other", "--kind", "election-commission", "--country", "XR"});
+    const std::vector<std::pair<std::string, std::pair<std::string, std::string>>> users = {
+        {"cec-analyst", {"CEC", "analyst"}},       {"cec-viewer", {"CEC", "viewer"}},
+        {"police-liaison", {"Police", "liaison"}}, {"police-viewer", {"Police", "viewer"}},
+        {"cert-analyst", {"CERT", "analyst"}},     {"other-analyst", {"Other", "analyst"}},
+        {"other-admin", {"Other", "org-admin"}},
+    };
+    for (const auto& [name, org_role] : users) {
+      Admin({"user", "add", "--org", org_role.first, "--username", name, "--role", org_role.second},
+            {std::string("ECRN_PASSWORD=") + kPassword});
+      keys_[name] = WithoutNewline(Admin({"apikey", "create", "--user", name}));
+    }
+    server_ = new Hub(db_);
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete dir_;
+  }
+  void SetUp() override {
+    ASSERT_NE(server_->port, 0) << "ecrn serve did not start: " << server_->process.Stderr();
+  }
+
+  static std::string Admin(std::vector<std::string> args, std::vector<std::string> env = {}) {
+    return RunAdmin(db_, std::move(args), std::move(env));
+  }
+
+  static HttpResponse Call(const std::string& user, const std::string& method,
+                           const std::string& target, const std::string& body = "",
+                           const std::string& type = "application/json") {
+    HttpClient client(server_->port);
+    std::vector<std::pair<std::string, std::string>> headers = {
+        {"Authorization", "Bearer " + keys_[user]}};
+    if (!body.empty()) headers.emplace_back("Content-Type", type);
+    auto r = client.Request(method, target, headers, body);
+    EXPECT_TRUE(r.has_value()) << method << " " << target;
+    return r.value_or(HttpResponse{});
+  }
+
+  static json::value Parse(const HttpResponse& r) {
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    EXPECT_FALSE(ec) << r.body;
+    return ec ? json::value() : v;
+  }
+
+  // A valid report form, detected an hour ago.
+  static json::object Report(const std::string& title) {
+    json::object o;
+    o["title"] = title;
+    o["description"] = "The results website stopped answering at 20:05; traffic is 40x normal.";
+    o["detected"] = FormatTimestamp(SystemClock().Now() - 3600LL * 1'000'000, 3);
+    o["category"] = "availability";
+    o["election_targets"] = json::array{"results-publication"};
+    o["phase"] = "results";
+    o["severity"] = "high";
+    o["tlp"] = "amber";
+    o["impacts"] = json::object{{"availability", "high"}, {"public_trust", "medium"}};
+    return o;
+  }
+
+  // Reports an incident as cec-analyst; returns its view.
+  static json::object NewCase(const std::string& title, const std::string& playbook = "") {
+    auto form = Report(title);
+    if (!playbook.empty()) form["playbook"] = playbook;
+    auto r = Call("cec-analyst", "POST", "/api/v1/incidents", json::serialize(form));
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto v = Parse(r);
+    return v.is_object() ? v.as_object() : json::object();
+  }
+
+  static HttpResponse Change(const std::string& user, const std::string& id,
+                             const json::object& change, std::optional<int64_t> rev = {}) {
+    json::object body{{"change", change}};
+    if (rev) body["rev"] = *rev;
+    return Call(user, "POST", "/api/v1/incidents/" + id + "/changes", json::serialize(body));
+  }
+
+  static HttpResponse Invite(const std::string& id, const std::string& org,
+                             const std::string& role) {
+    return Call("cec-analyst", "POST", "/api/v1/incidents/" + id + "/participants",
+                json::serialize(json::object{{"org", org}, {"role", role}}));
+  }
+
+  static std::string UserId(const json::object& view, const std::string& username) {
+    for (const auto& p : view.at("people").as_array()) {
+      if (p.at("username").as_string() == username) return std::string(p.at("id").as_string());
+    }
+    return "";
+  }
+
+  static inline TempDir* dir_ = nullptr;
+  static inline std::string db_;
+  static inline Hub* server_ = nullptr;
+  static inline std::map<std::string, std::string> keys_;
+};
+
+TEST_F(IncidentFlowTest, AReportWithProblemsNamesEachFieldAndStoresNothing) {
+  json::object bad = Report("");
+  bad["severity"] = "apocalyptic";
+  bad["detected"] = "yesterday";
+  bad.erase("category");
+  auto r = Call("cec-analyst", "POST", "/api/v1/incidents", json::serialize(bad));
+  ASSERT_EQ(r.status, 400) << r.body;
+  std::set<std::string> fields;
+  for (const auto& p : Parse(r).at("problems").as_array()) {
+    fields.insert(std::string(p.at("field").as_string()));
+  }
+  EXPECT_TRUE(fields.count("title")) << r.body;
+  EXPECT_TRUE(fields.count("severity")) << r.body;
+  EXPECT_TRUE(fields.count("detected")) << r.body;
+  EXPECT_TRUE(fields.count("category")) << r.body;
+
+  auto before = Parse(Call("cec-analyst", "GET", "/api/v1/incidents?limit=500"));
+  auto again = Call("cec-analyst", "POST", "/api/v1/incidents", json::serialize(bad));
+  EXPECT_EQ(again.status, 400);
+  auto after = Parse(Call("cec-analyst", "GET", "/api/v1/incidents?limit=500"));
+  EXPECT_EQ(before.at("items").as_array().size(), after.at("items").as_array().size());
+
+  // Not JSON at all; a viewer; a read-only caller's organisation-less key.
+  EXPECT_EQ(Call("cec-analyst", "POST", "/api/v1/incidents", "{", "application/json").status, 400);
+  EXPECT_EQ(
+      Call("cec-viewer", "POST", "/api/v1/incidents", json::serialize(Report("viewer report")))
+          .status,
+      403);
+}
+
+TEST_F(IncidentFlowTest, ReportInvitePoliceWorkTheCaseAndKeepCustody) {
+  // Filed with a playbook: its tasks are there, and the NIS2 clocks run.
+  auto view = NewCase("Results site DDoS", "ddos-results-site");
+  const std::string id(view.at("stix_id").as_string());
+  ASSERT_TRUE(id.rfind("incident--", 0) == 0);
+  const auto& kase = view.at("case").as_object();
+  EXPECT_EQ(kase.at("status").as_string(), "reported");
+  EXPECT_GE(kase.at("tasks").as_array().size(), 5u);
+  const auto& clocks = view.at("clocks").as_array();
+  ASSERT_EQ(clocks.size(), 3u) << json::serialize(clocks);
+  EXPECT_EQ(clocks[0].at("token").as_string(), "early-warning");
+  auto detected = ParseTimestamp(kase.at("detected").as_string())->micros;
+  auto deadline = ParseTimestamp(clocks[0].at("deadline").as_string())->micros;
+  EXPECT_EQ(deadline - detected, 24LL * 3600 * 1'000'000);
+  EXPECT_EQ(clocks[0].at("state").as_string(), "pending");
+  EXPECT_FALSE(view.at("next_deadline").is_null());
+
+  // Before the invitation the police know nothing of it.
+  EXPECT_EQ(Call("police-liaison", "GET", "/api/v1/incidents/" + id).status, 404);
+  ASSERT_EQ(Invite(id, "Police", "police").status, 200);
+  auto police_view = Call("police-liaison", "GET", "/api/v1/incidents/" + id);
+  ASSERT_EQ(police_view.status, 200) << police_view.body;
+  EXPECT_EQ(Parse(police_view).at("my_part").as_string(), "police");
+  EXPECT_FALSE(Parse(police_view).at("can").at("manage").as_bool());
+  EXPECT_EQ(Invite(id, "CEC", "police").status, 400);  // the owner is not a participant
+  EXPECT_EQ(Invite(id, "Nowhere", "police").status, 400);
+  EXPECT_EQ(Invite(id, "CERT", "sheriff").status, 400);
+
+  // The workflow, with optimistic concurrency.
+  int64_t rev = Parse(Call("cec-analyst", "GET", "/api/v1/incidents/" + id)).at("rev").as_int64();
+  auto triaged = Change("cec-analyst", id, {{"type", "status"}, {"status", "triaged"}}, rev);
+  ASSERT_EQ(triaged.status, 200) << triaged.body;
+  EXPECT_EQ(Parse(triaged).at("case").at("status").as_string(), "triaged");
+  auto stale = Change("cec-analyst", id, {{"type", "status"}, {"status", "investigating"}}, rev);
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  EXPECT_EQ(Change("cec-analyst", id, {{"type", "status"}, {"status", "closed"}}).status, 409)
+      << "closing with open tasks";
+  EXPECT_EQ(Change("cec-analyst", id, {{"type", "status"}, {"status", "bogus"}}).status, 400);
+  EXPECT_EQ(Change("police-liaison", id, {{"type", "status"}, {"status", "investigating"}}).status,
+            403);
+  EXPECT_EQ(Change("cec-viewer", id, {{"type", "status"}, {"status", "investigating"}}).status,
+            403);
+
+  // Assignment and tasks: the police take an unowned task for themselves.
+  auto assigned = Change("cec-analyst", id, {{"type", "assign"}, {"assignee", "cec-analyst"}});
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  auto av = Parse(assigned).as_object();
+  EXPECT_EQ(av.at("case").at("assignee").as_string(), UserId(av, "cec-analyst"));
+  EXPECT_EQ(Change("cec-analyst", id, {{"type", "assign"}, {"assignee", "other-analyst"}}).status,
+            400);
+  auto added =
+      Change("cec-analyst", id, {{"type", "add_task"}, {"title", "Preserve web server logs"}});
+  ASSERT_EQ(added.status, 200) << added.body;
+  const auto& tasks = Parse(added).at("case").at("tasks").as_array();
+  const std::string task_id(tasks.back().at("id").as_string());
+  auto taken = Change("police-liaison", id,
+                      {{"type", "update_task"},
+                       {"task_id", task_id},
+                       {"owner", "police-liaison"},
+                       {"status", "in-progress"}});
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(Change("police-liaison", id,
+                   {{"type", "update_task"}, {"task_id", task_id}, {"title", "renamed"}})
+                .status,
+            403);
+  EXPECT_EQ(Change("police-viewer", id,
+                   {{"type", "update_task"}, {"task_id", task_id}, {"status", "done"}})
+                .status,
+            403);
+
+  // Comments and an acknowledgement from the police.
+  auto comment = Call("police-liaison", "POST", "/api/v1/incidents/" + id + "/comments",
+                      json::serialize(json::object{{"text", "Case opened at the cyber unit."}}));
+  ASSERT_EQ(comment.status, 201) << comment.body;
+  auto ack = Change("police-liaison", id, {{"type", "acknowledge"}});
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  EXPECT_FALSE(Parse(ack).at("participants").at(0).at("acknowledged").is_null());
+  EXPECT_EQ(Change("cec-analyst", id, {{"type", "acknowledge"}}).status, 403);
+
+  // The early warning went out: its clock is met.
+  auto met = Change("cec-analyst", id, {{"type", "milestone"}, {"milestone", "early-warning"}});
+  ASSERT_EQ(met.status, 200) << met.body;
+  EXPECT_EQ(Parse(met).at("clocks").at(0).at("state").as_string(), "met");
+
+  // Evidence: stored byte for byte (NULs and all), hashed at acquisition,
+  // every download on the custody log, verified on the way out.
+  std::string bytes = "GET / HTTP/1.1\r\n";
+  bytes.push_back('\0');
+  bytes += std::string(100'000, 'x');
+  auto up = Call("cec-analyst", "POST",
+                 "/api/v1/incidents/" + id +
+                     "/evidence?file_name=access%20log.txt&description=edge%20logs&reason=seized",
+                 bytes, "text/plain");
+  ASSERT_EQ(up.status, 201) << up.body;
+  auto ev = Parse(up).as_object();
+  EXPECT_EQ(ev.at("sha256").as_string(), Sha256Hex(bytes));
+  EXPECT_EQ(ev.at("size").as_int64(), static_cast<int64_t>(bytes.size()));
+  const std::string eid(ev.at("id").as_string());
+  auto down = Call("police-liaison", "GET",
+                   "/api/v1/incidents/" + id + "/evidence/" + eid + "?reason=analysis");
+  ASSERT_EQ(down.status, 200);
+  EXPECT_EQ(down.body, bytes);
+  EXPECT_EQ(down.Header("x-content-sha256"), Sha256Hex(bytes));
+  EXPECT_NE(down.Header("content-disposition").find("access_log.txt"), std::string::npos);
+  EXPECT_EQ(Call("cec-viewer", "GET", "/api/v1/incidents/" + id + "/evidence/" + eid).status, 403);
+  EXPECT_EQ(
+      Call("cec-analyst", "POST",
+           "/api/v1/incidents/" + id + "/evidence?file_name=..%2Fetc%2Fpasswd", "x", "text/plain")
+          .status,
+      400);
+  auto custody = Parse(Call("cec-analyst", "GET", "/api/v1/incidents/" + id + "/custody"));
+  const auto& centries = custody.at("items").as_array();
+  ASSERT_EQ(centries.size(), 2u) << json::serialize(custody);
+  EXPECT_EQ(centries[0].at("action").as_string(), "evidence.acquire");
+  EXPECT_EQ(centries[0].at("detail").at("sha256").as_string(), Sha256Hex(bytes));
+  EXPECT_EQ(centries[1].at("action").as_string(), "evidence.download");
+  EXPECT_EQ(centries[1].at("actor").as_string(), "police-liaison");
+  EXPECT_EQ(centries[1].at("detail").at("reason").as_string(), "analysis");
+  EXPECT_EQ(centries[1].at("prev_hash").as_string(), centries[0].at("hash").as_string());
+
+  // The timeline holds every change, in a gapless hash chain.
+  auto timeline = Parse(Call("cec-viewer", "GET", "/api/v1/incidents/" + id + "/timeline"));
+  std::vector<std::string> actions;
+  std::string prev(64, '0');
+  int64_t seq = 0;
+  for (const auto& e : timeline.at("items").as_array()) {
+    actions.emplace_back(e.at("action").as_string());
+    EXPECT_EQ(e.at("seq").as_int64(), ++seq);
+    EXPECT_EQ(e.at("prev_hash").as_string(), prev);
+    prev = std::string(e.at("hash").as_string());
+  }
+  EXPECT_EQ(timeline.at("head").at("hash").as_string(), prev);
+  for (const char* a :
+       {"incident.report", "task.add", "participant.add", "incident.status", "incident.assign",
+        "task.update", "comment", "participant.ack", "incident.milestone", "evidence.add"}) {
+    EXPECT_NE(std::find(actions.begin(), actions.end(), a), actions.end()) << a;
+  }
+
+  // STIX export: a valid bundle with the incident; importing it again
+  // would clash with the case on the hub.
+  auto stix = Call("police-liaison", "GET", "/api/v1/incidents/" + id + "/stix");
+  ASSERT_EQ(stix.status, 200) << stix.body;
+  TempDir out;
+  WriteFile(out.File("case.json"), stix.body);
+  auto valid = Run({EcrnBin(), "stix", "validate", out.File("case.json")});
+  EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
+  EXPECT_NE(stix.body.find(id), std::string::npos);
+  EXPECT_EQ(
+      Call("other-analyst", "POST", "/api/v1/incidents/import", stix.body, "application/stix+json")
+          .status,
+      409);
+
+  // Lists and filters.
+  auto mine = Parse(Call("police-liaison", "GET", "/api/v1/incidents?status=triaged"));
+  bool listed = false;
+  for (const auto& item : mine.at("items").as_array()) {
+    listed |= item.at("stix_id").as_string() == id;
+    EXPECT_EQ(item.at("status").as_string(), "triaged");
+  }
+  EXPECT_TRUE(listed);
+  EXPECT_EQ(Call("cec-analyst", "GET", "/api/v1/incidents?colour=red").status, 400);
+}
+
+TEST_F(IncidentFlowTest, OrganisationsThatTakeNoPartSeeNothingOnAnyPath) {
+  auto view = NewCase("Staff mailbox compromise", "compromised-staff-account");
+  const std::string id(view.at("stix_id").as_string());
+  const std::string num = std::to_string(view.at("id").as_int64());
+  ASSERT_EQ(Invite(id, "CERT", "national-cert").status, 200);
+  auto up = Call("cec-analyst", "POST", "/api/v1/incidents/" + id + "/evidence?file_name=mail.eml",
+                 "From: attacker@example.org\r\n\r\nhello", "message/rfc822");
+  ASSERT_EQ(up.status, 201) << up.body;
+  const std::string eid(Parse(up).at("id").as_string());
+
+  // A second case the CERT does not take part in.
+  auto other = NewCase("Defaced regional page", "website-defacement");
+  const std::string other_id(other.at("stix_id").as_string());
+
+  const std::vector<std::string> reads = {
+      "/api/v1/incidents/" + id,
+      "/api/v1/incidents/" + num,
+      "/api/v1/incidents/" + id + "/timeline",
+      "/api/v1/incidents/" + id + "/custody",
+      "/api/v1/incidents/" + id + "/evidence",
+      "/api/v1/incidents/" + id + "/evidence/" + eid,
+      "/api/v1/incidents/" + id + "/stix",
+  };
+  for (const std::string user : {"other-analyst", "other-admin", "police-liaison"}) {
+    for (const auto& target : reads) {
+      auto r = Call(user, "GET", target);
+      EXPECT_EQ(r.status, 404) << user << " " << target << " " << r.body;
+      EXPECT_EQ(r.body.find("Staff mailbox"), std::string::npos);
+    }
+    auto list = Call(user, "GET", "/api/v1/incidents?limit=500&q=Staff");
+    EXPECT_EQ(list.body.find(id), std::string::npos) << user;
+    EXPECT_EQ(Change(user, id, {{"type", "acknowledge"}}).status, 404) << user;
+    EXPECT_EQ(Call(user, "POST", "/api/v1/incidents/" + id + "/comments",
+                   json::serialize(json::object{{"text", "probe"}}))
+                  .status,
+              404)
+        << user;
+    EXPECT_EQ(
+        Call(user, "POST", "/api/v1/incidents/" + id + "/evidence?file_name=x", "x", "text/plain")
+            .status,
+        404)
+        << user;
+  }
+  // The CERT sees the case it takes part in, and nothing of the other one.
+  EXPECT_EQ(Call("cert-analyst", "GET", "/api/v1/incidents/" + id).status, 200);
+  EXPECT_EQ(Call("cert-analyst", "GET", "/api/v1/incidents/" + other_id).status, 404);
+  auto list = Call("cert-analyst", "GET", "/api/v1/incidents?limit=500");
+  EXPECT_NE(list.body.find(id), std::string::npos);
+  EXPECT_EQ(list.body.find(other_id), std::string::npos);
+  // Marking another case as a duplicate of one the caller cannot see is
+  // the same 404 as for a case that does not exist.
+  auto dup = Change("cec-analyst", other_id,
+                    {{"type", "status"},
+                     {"status", "duplicate"},
+                     {"duplicate_of", "incident--00000000-0000-4000-8000-000000000000"}});
+  EXPECT_EQ(dup.status, 404) << dup.body;
+}
+
+}  // namespace
+}  // namespace ecrn::testing
