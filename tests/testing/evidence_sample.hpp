@@ -145,7 +145,8 @@ using PackageFiles = std::vector<std::pair<std::string, std::string>>;
 inline PackageFiles Unzip(std::string_view zip) {
   auto reader = evidence::ZipReader::OpenBytes(zip).value();
   PackageFiles out;
-  for (const evidence::ZipEntry& e : reader->Entries(100).value()) {
+  const std::vector<evidence::ZipEntry> entries = reader->Entries(100).value();
+  for (const evidence::ZipEntry& e : entries) {
     out.emplace_back(e.name, reader->ReadAll(e, int64_t{1} << 30).value());
   }
   return out;

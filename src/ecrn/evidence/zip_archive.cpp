@@ -149,6 +149,12 @@ std::string ZipErrorText(int code) {
   return text;
 }
 
+// Why an archive cannot be opened for reading, in words for the receiver.
+std::string NotAZip(int code) {
+  if (code == ZIP_ER_EXISTS) return "not a readable zip archive: two entries have the same name";
+  return "not a readable zip archive: " + ZipErrorText(code);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ZipWriter>> ZipWriter::ToFile(const std::filesystem::path& path) {
@@ -257,7 +263,7 @@ Result<std::unique_ptr<ZipReader>> ZipReader::OpenFile(const std::filesystem::pa
     if (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN || code == ZIP_ER_READ) {
       return Error::NotFound("cannot read " + path.string() + ": " + ZipErrorText(code));
     }
-    return Error::Invalid("not a readable zip archive: " + ZipErrorText(code));
+    return Error::Invalid(NotAZip(code));
   }
   return r;
 }
@@ -271,9 +277,9 @@ Result<std::unique_ptr<ZipReader>> ZipReader::OpenBytes(std::string_view bytes) 
     r->zip_ = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &error);
     if (!r->zip_) zip_source_free(src);
   }
-  std::string text = ZipErrorText(&error);
+  const std::string text = NotAZip(zip_error_code_zip(&error));
   zip_error_fini(&error);
-  if (!r->zip_) return Error::Invalid("not a readable zip archive: " + text);
+  if (!r->zip_) return Error::Invalid(text);
   return r;
 }
 
