@@ -69,15 +69,16 @@ Result<ParsedChain> ParseChainDocument(std::string_view text) {
     ECRN_ASSIGN_OR_RETURN(e.time, IntField(eo, "time", where));
     ECRN_ASSIGN_OR_RETURN(e.actor_user_id, ReadOptInt(eo, "actor_user_id", where));
     ECRN_ASSIGN_OR_RETURN(e.actor_org_id, ReadOptInt(eo, "actor_org_id", where));
-    ECRN_ASSIGN_OR_RETURN(e.actor_label, StringField(eo, "actor", where));
-    ECRN_ASSIGN_OR_RETURN(e.remote_addr, StringField(eo, "remote_addr", where));
-    ECRN_ASSIGN_OR_RETURN(e.action, StringField(eo, "action", where));
-    ECRN_ASSIGN_OR_RETURN(e.target, StringField(eo, "target", where));
     ECRN_ASSIGN_OR_RETURN(e.subject_org_id, ReadOptInt(eo, "subject_org_id", where));
-    ECRN_ASSIGN_OR_RETURN(e.outcome, StringField(eo, "outcome", where));
-    ECRN_ASSIGN_OR_RETURN(e.detail, StringField(eo, "detail", where));
-    ECRN_ASSIGN_OR_RETURN(e.prev_hash, StringField(eo, "prev_hash", where));
-    ECRN_ASSIGN_OR_RETURN(e.hash, StringField(eo, "hash", where));
+    using Text = std::string AuditEntry::*;
+    static const std::pair<const char*, Text> kTexts[] = {
+        {"actor", &AuditEntry::actor_label},   {"remote_addr", &AuditEntry::remote_addr},
+        {"action", &AuditEntry::action},       {"target", &AuditEntry::target},
+        {"outcome", &AuditEntry::outcome},     {"detail", &AuditEntry::detail},
+        {"prev_hash", &AuditEntry::prev_hash}, {"hash", &AuditEntry::hash}};
+    for (const auto& [key, field] : kTexts) {
+      ECRN_ASSIGN_OR_RETURN(e.*field, StringField(eo, key, where));
+    }
     out.entries.push_back(std::move(e));
   }
   return out;

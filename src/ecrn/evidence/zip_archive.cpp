@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "ecrn/evidence/signing.hpp"
+
 namespace ecrn::evidence {
 
 Sha256Stream::Sha256Stream() {
@@ -19,14 +21,7 @@ void Sha256Stream::Update(std::string_view bytes) {
 std::string Sha256Stream::FinishHex() {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256_final(&state_, digest);
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * sizeof digest);
-  for (unsigned char b : digest) {
-    hex.push_back(kDigits[b >> 4]);
-    hex.push_back(kDigits[b & 0x0f]);
-  }
-  return hex;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 // ---------------------------------------------------------------------------
