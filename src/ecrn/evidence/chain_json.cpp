@@ -4,6 +4,7 @@
 
 #include "ecrn/core/time.hpp"
 #include "ecrn/evidence/json_fields.hpp"
+#include "ecrn/evidence/package.hpp"
 
 namespace ecrn::evidence {
 namespace json = boost::json;
@@ -102,6 +103,15 @@ std::optional<std::string> ChainProblem(const std::vector<AuditEntry>& entries) 
     prev = e.hash;
   }
   return std::nullopt;
+}
+
+std::map<std::string_view, const AuditEntry*> FirstAcquisitions(
+    const std::vector<AuditEntry>& custody) {
+  std::map<std::string_view, const AuditEntry*> out;
+  for (const AuditEntry& e : custody) {
+    if (e.action == kAcquireAction) out.emplace(e.target, &e);
+  }
+  return out;
 }
 
 }  // namespace ecrn::evidence

@@ -4,6 +4,7 @@
 // chain check shared by building and verifying. Pure; thread-safe.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,5 +33,10 @@ Result<ParsedChain> ParseChainDocument(std::string_view text);
 // seq runs 1, 2, ... without gaps, each prev_hash is the previous entry's
 // hash (kAuditGenesisHash for the first) and each hash is AuditEntryHash.
 std::optional<std::string> ChainProblem(const std::vector<AuditEntry>& entries);
+
+// The first kAcquireAction entry of each target ("evidence:<id>") in a custody
+// log. The pointers and keys point into `custody`, which must outlive the map.
+std::map<std::string_view, const AuditEntry*> FirstAcquisitions(
+    const std::vector<AuditEntry>& custody);
 
 }  // namespace ecrn::evidence

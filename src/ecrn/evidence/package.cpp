@@ -10,6 +10,7 @@
 #include "ecrn/evidence/package.hpp"
 
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include <boost/json.hpp>
@@ -69,16 +70,6 @@ std::string InvalidText(const PackageInput& in) {
   return "";
 }
 
-// The first acquisition entry of an evidence file in the custody log.
-const AuditEntry* AcquisitionOf(const std::vector<AuditEntry>& custody,
-                                std::string_view evidence_id) {
-  const std::string target = std::string(kEvidenceTargetPrefix) + std::string(evidence_id);
-  for (const AuditEntry& e : custody) {
-    if (e.action == kAcquireAction && e.target == target) return &e;
-  }
-  return nullptr;
-}
-
 json::value OptTime(const std::optional<Micros>& t) {
   return t ? json::value(FormatTimestamp(*t, 6)) : json::value(nullptr);
 }
@@ -127,6 +118,7 @@ Result<Prepared> Prepare(const PackageInput& in, const SigningKey& key) {
   if (auto p = ChainProblem(in.custody)) return Error::Invalid("custody log " + *p);
   if (auto p = ChainProblem(in.timeline)) return Error::Invalid("timeline " + *p);
 
+  const auto acquisitions = FirstAcquisitions(in.custody);
   Prepared out;
   std::set<std::string> ids;
   std::set<std::string> paths;
@@ -143,7 +135,8 @@ Result<Prepared> Prepare(const PackageInput& in, const SigningKey& key) {
     std::string path = EvidencePath(e.evidence_id, e.file_name);
     if (!paths.insert(path).second) return Error::Invalid(label + ": its package path is taken");
     out.evidence_paths.push_back(std::move(path));
-    const AuditEntry* acq = AcquisitionOf(in.custody, e.evidence_id);
+    const auto found = acquisitions.find(std::string(kEvidenceTargetPrefix) + e.evidence_id);
+    const AuditEntry* acq = found == acquisitions.end() ? nullptr : found->second;
     if (!acq) return Error::Invalid(label + " has no acquisition entry in the custody log");
     auto detail = ParseJsonObject(acq->detail);
     auto recorded = detail ? StringField(detail->as_object(), "sha256", "") : detail.error();

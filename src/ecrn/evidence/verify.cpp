@@ -283,11 +283,13 @@ class Verifier {
         return Problem(l.path, "listed in manifest.json but missing from the package");
       }
     }
+    std::set<std::string_view> listed;
+    for (const Listed& l : listed_) listed.insert(l.path);
     for (const auto& [name, entry] : entries_) {
       if (name == kManifestFile || name == kSignatureFile) continue;
-      bool found = false;
-      for (const Listed& l : listed_) found = found || l.path == name;
-      if (!found) return Problem(name, "in the package but not listed in manifest.json");
+      if (!listed.count(name)) {
+        return Problem(name, "in the package but not listed in manifest.json");
+      }
     }
     int64_t budget = limits_.max_total_bytes;
     for (const Listed& l : listed_) {
@@ -371,16 +373,11 @@ class Verifier {
 
   // Each evidence file's hash equals the one its custody acquisition entry recorded.
   bool Acquisitions() {
+    const auto acquisitions = FirstAcquisitions(custody_);
     for (const Listed& l : listed_) {
       if (l.role != "evidence") continue;
-      const std::string target = std::string(kEvidenceTargetPrefix) + l.evidence_id;
-      const AuditEntry* acq = nullptr;
-      for (const AuditEntry& e : custody_) {
-        if (e.action == kAcquireAction && e.target == target) {
-          acq = &e;
-          break;
-        }
-      }
+      const auto found = acquisitions.find(std::string(kEvidenceTargetPrefix) + l.evidence_id);
+      const AuditEntry* acq = found == acquisitions.end() ? nullptr : found->second;
       if (!acq) {
         return Problem(kCustodyFile, "no acquisition entry (" + std::string(kAcquireAction) +
                                          ") for evidence " + Short(l.evidence_id));
