@@ -90,6 +90,7 @@ int Main(int argc, char** argv) {
   AddDemoCommands(app, ctx);
   AddPatternCommands(app, ctx);
   AddScanCommand(app, ctx);
+  AddEvidenceCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

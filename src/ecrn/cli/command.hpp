@@ -81,5 +81,7 @@ void AddDemoCommands(CLI::App& app, Context& ctx);   // demo seed
 // pattern validate, pattern match
 void AddPatternCommands(CLI::App& app, Context& ctx);
 void AddScanCommand(CLI::App& app, Context& ctx);  // scan
+// evidence verify
+void AddEvidenceCommands(CLI::App& app, Context& ctx);
 
 }  // namespace ecrn::cli
