@@ -57,6 +57,11 @@ void Dispatcher::Wake() {
   cv_.notify_all();
 }
 
+bool Dispatcher::stopping() const {
+  std::lock_guard lock(mu_);
+  return stopping_;
+}
+
 void Dispatcher::Log(LogLevel level, const std::string& message) const {
   if (log_) log_(level, message);
 }

@@ -63,6 +63,8 @@ class Dispatcher {
   void Stop();
   // Something was queued: look now instead of at the next poll.
   void Wake();
+  // True from Stop until the next Start.
+  bool stopping() const;
 
   // One round on the caller's thread: claims up to `batch` due deliveries and
   // attempts each once, in turn. Returns how many were attempted (given-up
@@ -85,7 +87,7 @@ class Dispatcher {
 
   std::mutex round_mu_;  // held for the whole of RunOnce
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;  // guarded by mu_
   bool woken_ = false;     // guarded by mu_
