@@ -52,7 +52,7 @@ class HttpReceiver {
   void Serve(LoopbackConnection& connection);
 
   mutable std::mutex mu_;
-  std::vector<ScriptedResponse> script_;  // guarded by mu_; front is next
+  std::vector<ScriptedResponse> script_;   // guarded by mu_; front is next
   std::vector<ReceivedRequest> requests_;  // guarded by mu_
   LoopbackServer server_;                  // last: stops before the rest goes
 };

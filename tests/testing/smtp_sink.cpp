@@ -68,8 +68,8 @@ std::pair<std::string, size_t> EncodedWordAt(std::string_view text, size_t pos) 
     for (size_t i = 0; i < payload.size(); ++i) {
       if (payload[i] == '_') {
         decoded += ' ';
-      } else if (payload[i] == '=' && i + 2 < payload.size() &&
-                 HexValue(payload[i + 1]) >= 0 && HexValue(payload[i + 2]) >= 0) {
+      } else if (payload[i] == '=' && i + 2 < payload.size() && HexValue(payload[i + 1]) >= 0 &&
+                 HexValue(payload[i + 2]) >= 0) {
         decoded += static_cast<char>(HexValue(payload[i + 1]) * 16 + HexValue(payload[i + 2]));
         i += 2;
       } else {
@@ -148,9 +148,8 @@ void SmtpSink::Serve(LoopbackConnection& c) {
   c.Write("220 127.0.0.1 ECRN test sink ESMTP\r\n");
   while (c.ReadLine(&line)) {
     const std::string verb = Upper(line.substr(0, line.find(' ')));
-    const std::string argument = line.find(' ') == std::string::npos
-                                     ? std::string()
-                                     : line.substr(line.find(' ') + 1);
+    const std::string argument =
+        line.find(' ') == std::string::npos ? std::string() : line.substr(line.find(' ') + 1);
     if (verb == "EHLO") {
       current.helo = argument;
       c.Write(std::string("250-127.0.0.1\r\n") + (auth_required ? "250-AUTH PLAIN\r\n" : "") +

@@ -50,8 +50,9 @@ Result<void> ValidateEventId(std::string_view id) {
            c == '-';
   });
   if (!ok) {
-    return Error::Invalid("the delivery's event id must be 1 to 200 characters of "
-                          "A-Z a-z 0-9 . _ : -");
+    return Error::Invalid(
+        "the delivery's event id must be 1 to 200 characters of "
+        "A-Z a-z 0-9 . _ : -");
   }
   return Ok();
 }
@@ -98,8 +99,8 @@ std::optional<Micros> RetryPolicy::NextAttempt(int attempt, const SendResult& re
   if (result.status != SendStatus::kRetryable || attempt >= max_attempts || backoff.empty()) {
     return std::nullopt;
   }
-  const size_t index = std::min<size_t>(static_cast<size_t>(std::max(attempt, 1)) - 1,
-                                        backoff.size() - 1);
+  const size_t index =
+      std::min<size_t>(static_cast<size_t>(std::max(attempt, 1)) - 1, backoff.size() - 1);
   Micros delay = backoff[index];
   if (result.retry_after) delay = std::max(delay, *result.retry_after);
   delay = std::min(delay, max_retry_after);

@@ -72,8 +72,8 @@ class DeliveryQueue {
   // The attempt failed with `error` (for operators; no secrets). With
   // `next_attempt` the delivery is pending again from then; with nullopt it
   // is given up (kept, with the error, for operators).
-  virtual Result<void> Failed(int64_t id, std::string_view error, std::optional<Micros> next_attempt,
-                              Micros now) = 0;
+  virtual Result<void> Failed(int64_t id, std::string_view error,
+                              std::optional<Micros> next_attempt, Micros now) = 0;
 };
 
 // What one attempt came to.

@@ -81,9 +81,9 @@ TEST(ParseRetryAfter, DeltaSecondsAndHttpDates) {
   EXPECT_EQ(ParseRetryAfter("Fri, 15 Jan 2027 08:02:30 GMT", kT0), 150 * kSecond);
   // A date in the past means "now".
   EXPECT_EQ(ParseRetryAfter("Sun, 06 Nov 1994 08:49:37 GMT", kT0), 0);
-  for (const char* bad : {"", "-5", "1.5", "Fri, 15 Jan 2027 08:02:30 UTC",
-                          "Fri, 15 Jxx 2027 08:02:30 GMT", "Fri, 32 Jan 2027 08:02:30 GMT",
-                          "tomorrow"}) {
+  for (const char* bad :
+       {"", "-5", "1.5", "Fri, 15 Jan 2027 08:02:30 UTC", "Fri, 15 Jxx 2027 08:02:30 GMT",
+        "Fri, 32 Jan 2027 08:02:30 GMT", "tomorrow"}) {
     EXPECT_FALSE(ParseRetryAfter(bad, kT0).has_value()) << bad;
   }
 }
@@ -99,7 +99,7 @@ TEST(ClassifySmtpReply, FourIsTransientFiveIsPermanent) {
 TEST(ValidateEventId, AcceptsHeaderSafeTokensOnly) {
   EXPECT_TRUE(ValidateEventId("incident--5f0c:created.1").ok());
   for (const std::string& bad : {std::string(), std::string("a b"), std::string("a\r\nb"),
-                                std::string("é"), std::string(201, 'a')}) {
+                                 std::string("é"), std::string(201, 'a')}) {
     EXPECT_FALSE(ValidateEventId(bad).ok()) << bad;
   }
 }

@@ -98,8 +98,9 @@ void Dispatcher::Attempt(const Delivery& d) {
   const std::string what = "delivery " + std::to_string(d.id) + " (" + DescribeTarget(d) + ")";
   auto record = [&](Result<void> r) {
     if (!r.ok()) {
-      Log(LogLevel::kError, what + ": the outcome could not be recorded (it will be retried "
-                                   "after its lease): " +
+      Log(LogLevel::kError, what +
+                                ": the outcome could not be recorded (it will be retried "
+                                "after its lease): " +
                                 r.error().ToString());
     }
   };
@@ -127,12 +128,11 @@ void Dispatcher::Attempt(const Delivery& d) {
   }
   const auto next = options_.retry.NextAttempt(d.attempts, result, now);
   if (next) {
-    Log(LogLevel::kWarning, what + " attempt " + std::to_string(d.attempts) +
-                                " failed: " + result.error + "; next attempt at " +
-                                FormatTimestamp(*next, 0));
+    Log(LogLevel::kWarning, what + " attempt " + std::to_string(d.attempts) + " failed: " +
+                                result.error + "; next attempt at " + FormatTimestamp(*next, 0));
   } else {
-    Log(LogLevel::kWarning, what + " given up after attempt " + std::to_string(d.attempts) +
-                                ": " + result.error);
+    Log(LogLevel::kWarning,
+        what + " given up after attempt " + std::to_string(d.attempts) + ": " + result.error);
   }
   record(queue_.Failed(d.id, result.error, next, now));
 }
@@ -142,8 +142,8 @@ void Dispatcher::Run() {
     auto attempted = RunOnce();
     std::chrono::milliseconds pause{0};
     if (!attempted.ok()) {
-      Log(LogLevel::kError, "notifications: the delivery queue cannot be read: " +
-                                attempted.error().ToString());
+      Log(LogLevel::kError,
+          "notifications: the delivery queue cannot be read: " + attempted.error().ToString());
       pause = options_.error_pause;
     } else if (*attempted == 0) {
       pause = options_.idle_poll;

@@ -89,9 +89,9 @@ class Dispatcher {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
-  bool woken_ = false;     // guarded by mu_
-  std::thread thread_;     // guarded by mu_ (started and joined under lifecycle_mu_)
+  bool stopping_ = false;    // guarded by mu_
+  bool woken_ = false;       // guarded by mu_
+  std::thread thread_;       // guarded by mu_ (started and joined under lifecycle_mu_)
   std::mutex lifecycle_mu_;  // serialises Start and Stop
 };
 

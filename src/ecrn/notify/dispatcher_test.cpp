@@ -294,7 +294,7 @@ TEST(DispatcherThread, StartsWorksWhenWokenAndHandsBackClaimedWorkOnStop) {
   const int64_t second = queue.Enqueue(Email("e2"));
   const int64_t third = queue.Enqueue(Email("e3"));
   dispatcher.Start();
-  dispatcher.Start();  // idempotent
+  dispatcher.Start();                 // idempotent
   ASSERT_TRUE(gate.WaitForCalls(1));  // the worker holds all three, sending the first
 
   std::thread stopper([&] { dispatcher.Stop(); });

@@ -18,7 +18,7 @@ namespace ecrn::notify {
 namespace {
 
 constexpr size_t kMaxSubjectBytes = 250;
-constexpr size_t kQpLineLimit = 76;      // RFC 2045 6.7: encoded lines at most 76 characters
+constexpr size_t kQpLineLimit = 76;       // RFC 2045 6.7: encoded lines at most 76 characters
 constexpr size_t kEncodedWordInput = 39;  // bytes per encoded-word: 52 base64 chars, a 73-char line
 
 // The length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no
@@ -245,8 +245,8 @@ Result<StartTls> ParseStartTls(std::string_view text) {
 
 bool IsMailAddress(std::string_view address) {
   const size_t at = address.rfind('@');
-  if (address.size() > 254 || at == std::string_view::npos || at == 0 ||
-      at + 1 == address.size() || address.find('@') != at) {
+  if (address.size() > 254 || at == std::string_view::npos || at == 0 || at + 1 == address.size() ||
+      address.find('@') != at) {
     return false;
   }
   return std::all_of(address.begin(), address.end(), [](char c) {
@@ -297,8 +297,8 @@ Result<std::string> BuildEmail(const EmailEnvelope& e, Micros now) {
   m += "From: " + Mailbox(e.from_name, e.from) + "\r\n";
   m += "To: <" + e.to + ">\r\n";
   m += "Subject: " + HeaderText("Subject", subject) + "\r\n";
-  m += "Message-ID: <ecrn." + Sha256Hex(e.event_id).substr(0, 32) + "@" + DomainOf(e.from) +
-       ">\r\n";
+  m +=
+      "Message-ID: <ecrn." + Sha256Hex(e.event_id).substr(0, 32) + "@" + DomainOf(e.from) + ">\r\n";
   m += "X-ECRN-Delivery: " + e.event_id + "\r\n";
   m += "Auto-Submitted: auto-generated\r\n";
   m += "MIME-Version: 1.0\r\n";

@@ -15,12 +15,12 @@ namespace ecrn::notify {
 namespace {
 
 using namespace std::chrono_literals;
-using ::testing::HasSubstr;
-using ::testing::StartsWith;
 using testing::DecodeMimeHeader;
 using testing::DecodeQuotedPrintable;
+using ::testing::HasSubstr;
 using testing::SmtpSink;
 using testing::SmtpSinkOptions;
+using ::testing::StartsWith;
 
 constexpr Micros kT0 = Micros{1'800'000'000} * 1'000'000;  // Fri, 15 Jan 2027 08:00:00 GMT
 
@@ -37,8 +37,8 @@ const std::string kBody =
     std::string(150, 'x') + " end\n" + "last line without a line end";
 
 EmailEnvelope Envelope() {
-  return {"hub@ecrn.example", "ECRN Hub", "officer@cec.example", kUtf8Subject, kBody,
-          "incident--0b6f:created"};
+  return {"hub@ecrn.example", "ECRN Hub", "officer@cec.example",
+          kUtf8Subject,       kBody,      "incident--0b6f:created"};
 }
 
 // The body as received on the wire, with CRLF line ends.

@@ -38,8 +38,8 @@ Result<WebhookUrl> SplitWebhookUrl(std::string_view url) {
 
 bool IsEventType(std::string_view type) {
   return !type.empty() && type.size() <= 100 && std::all_of(type.begin(), type.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-         });
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
 }
 
 }  // namespace
@@ -108,8 +108,8 @@ SendResult WebhookSender::Send(const Delivery& delivery) {
   }
   auto secret = secret_for_(delivery);
   if (!secret.ok()) {
-    const std::string why = "no secret for webhook " + std::to_string(delivery.webhook_id) +
-                            ": " + secret.error().message;
+    const std::string why = "no secret for webhook " + std::to_string(delivery.webhook_id) + ": " +
+                            secret.error().message;
     if (secret.error().code == ErrorCode::kNotFound) return SendResult::Permanent(why);
     return SendResult::Retry(why);
   }

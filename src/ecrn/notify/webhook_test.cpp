@@ -74,8 +74,9 @@ TEST(VerifyWebhookSignature, RefusesTamperingReplayAndMalformedInput) {
 TEST(WebhookUrl, OnlyHttpAndHttpsWithoutUserInfo) {
   EXPECT_TRUE(ValidateWebhookUrl("https://chat.example/hooks/T0/B1/abc?x=1").ok());
   EXPECT_TRUE(ValidateWebhookUrl("http://127.0.0.1:8080/hook").ok());
-  for (const char* bad : {"ftp://chat.example/hook", "file:///etc/passwd", "https://u:p@chat.example/",
-                          "chat.example/hook", "https:///nohost", ""}) {
+  for (const char* bad :
+       {"ftp://chat.example/hook", "file:///etc/passwd", "https://u:p@chat.example/",
+        "chat.example/hook", "https:///nohost", ""}) {
     EXPECT_FALSE(ValidateWebhookUrl(bad).ok()) << bad;
   }
   // Logs get the origin only: chat webhook paths hold tokens.
