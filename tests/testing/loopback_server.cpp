@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,14 +18,48 @@ constexpr int kReadTimeoutMillis = 10000;
 
 }  // namespace
 
+LoopbackConnection::~LoopbackConnection() {
+  if (ssl_ != nullptr) {
+    SSL_shutdown(static_cast<SSL*>(ssl_));
+    SSL_free(static_cast<SSL*>(ssl_));
+  }
+  if (ctx_ != nullptr) SSL_CTX_free(static_cast<SSL_CTX*>(ctx_));
+}
+
+bool LoopbackConnection::StartTls(const std::string& cert_file, const std::string& key_file) {
+  SSL_CTX* ctx = SSL_CTX_new(TLS_server_method());
+  if (ctx == nullptr) return false;
+  ctx_ = ctx;
+  if (SSL_CTX_use_certificate_chain_file(ctx, cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(ctx, key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    return false;
+  }
+  SSL* ssl = SSL_new(ctx);
+  if (ssl == nullptr) return false;
+  SSL_set_fd(ssl, fd_);
+  buffer_.clear();
+  timeval tv{kReadTimeoutMillis / 1000, 0};
+  setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (SSL_accept(ssl) != 1) {
+    SSL_free(ssl);
+    return false;
+  }
+  ssl_ = ssl;
+  return true;
+}
+
 bool LoopbackConnection::Fill() {
+  SSL* ssl = static_cast<SSL*>(ssl_);
   for (int waited = 0; waited < kReadTimeoutMillis && !stopping_; waited += kPollMillis) {
-    pollfd p{fd_, POLLIN, 0};
-    const int ready = poll(&p, 1, kPollMillis);
-    if (ready < 0) return false;
-    if (ready == 0) continue;
+    if (ssl == nullptr || SSL_pending(ssl) == 0) {
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = poll(&p, 1, kPollMillis);
+      if (ready < 0) return false;
+      if (ready == 0) continue;
+    }
     char chunk[4096];
-    const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+    const ssize_t n =
+        ssl != nullptr ? SSL_read(ssl, chunk, sizeof chunk) : recv(fd_, chunk, sizeof chunk, 0);
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<size_t>(n));
     return true;
@@ -55,7 +90,10 @@ bool LoopbackConnection::ReadBytes(size_t n, std::string* out) {
 bool LoopbackConnection::Write(const std::string& data) {
   size_t sent = 0;
   while (sent < data.size()) {
-    const ssize_t n = send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    const ssize_t n = ssl_ != nullptr
+                          ? SSL_write(static_cast<SSL*>(ssl_), data.data() + sent,
+                                      static_cast<int>(data.size() - sent))
+                          : send(fd_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) return false;
     sent += static_cast<size_t>(n);
   }

@@ -14,10 +14,20 @@
 namespace ecrn::testing {
 
 // One accepted connection, with buffered reads that give up after a time-out
-// or when the server stops.
+// or when the server stops; it can switch to TLS in mid-stream (STARTTLS).
 class LoopbackConnection {
  public:
   LoopbackConnection(int fd, const std::atomic<bool>& stopping) : fd_(fd), stopping_(stopping) {}
+  ~LoopbackConnection();
+  LoopbackConnection(const LoopbackConnection&) = delete;
+  LoopbackConnection& operator=(const LoopbackConnection&) = delete;
+
+  // Runs the server side of a TLS handshake with the PEM certificate and
+  // key; from then on reads and writes are encrypted. Bytes the client sent
+  // before the handshake and not yet read are dropped (RFC 3207 5). False
+  // when the handshake fails (the client refused the certificate).
+  bool StartTls(const std::string& cert_file, const std::string& key_file);
+  bool tls() const { return ssl_ != nullptr; }
 
   // The next line without its "\r\n" (or "\n"); false on end of stream,
   // error, time-out (10 s) or stop.
@@ -31,6 +41,8 @@ class LoopbackConnection {
 
   int fd_;
   const std::atomic<bool>& stopping_;
+  void* ctx_ = nullptr;  // SSL_CTX* once StartTls ran
+  void* ssl_ = nullptr;  // SSL*
   std::string buffer_;
 };
 

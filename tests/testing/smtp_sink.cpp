@@ -152,8 +152,15 @@ void SmtpSink::Serve(LoopbackConnection& c) {
         line.find(' ') == std::string::npos ? std::string() : line.substr(line.find(' ') + 1);
     if (verb == "EHLO") {
       current.helo = argument;
+      const bool offer_tls = !options_.tls_cert_file.empty() && !c.tls();
       c.Write(std::string("250-127.0.0.1\r\n") + (auth_required ? "250-AUTH PLAIN\r\n" : "") +
-              "250-8BITMIME\r\n250 SIZE 10485760\r\n");
+              (offer_tls ? "250-STARTTLS\r\n" : "") + "250-8BITMIME\r\n250 SIZE 10485760\r\n");
+    } else if (verb == "STARTTLS" && !options_.tls_cert_file.empty() && !c.tls()) {
+      c.Write("220 2.0.0 ready to start TLS\r\n");
+      if (!c.StartTls(options_.tls_cert_file, options_.tls_key_file)) break;
+      current = SmtpMessage();  // RFC 3207 4.2: forget everything from before
+      current.tls = true;
+      authenticated = false;
     } else if (verb == "HELO") {
       current.helo = argument;
       c.Write("250 127.0.0.1\r\n");

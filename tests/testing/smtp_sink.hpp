@@ -1,6 +1,6 @@
 // A loopback-only SMTP server for tests (RFC 5321 subset: EHLO/HELO, AUTH
-// PLAIN, MAIL FROM, RCPT TO, DATA with dot-stuffing undone, RSET, NOOP,
-// QUIT; no STARTTLS) that records the messages it accepts, and the decoders
+// PLAIN, STARTTLS when given a certificate, MAIL FROM, RCPT TO, DATA with
+// dot-stuffing undone, RSET, NOOP, QUIT) that records the messages it accepts, and the decoders
 // a mail client applies (RFC 2047 encoded-words, quoted-printable), written
 // independently of ECRN's encoder. Tests start and stop it. Thread-safe.
 #pragma once
@@ -25,11 +25,16 @@ struct SmtpSinkOptions {
   // Reply lines for RCPT TO of particular addresses ("550 5.1.1 no such
   // user"); every other address gets "250 2.1.5 ok".
   std::map<std::string, std::string> rcpt_replies;
+  // PEM certificate and key files: STARTTLS is offered (testing/tls.hpp
+  // writes a self-signed pair). Empty: no STARTTLS.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 struct SmtpMessage {
   std::string helo;                  // the EHLO/HELO argument
   std::string auth_user;             // "" without AUTH
+  bool tls = false;                  // sent after STARTTLS
   std::string mail_from;             // the address inside <>
   std::vector<std::string> rcpt_to;  // accepted recipients, inside <>
   // The message as the client meant it: dot-stuffing undone, CRLF line ends,

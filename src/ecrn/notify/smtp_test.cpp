@@ -1,7 +1,8 @@
 // E-mail notifications: the message BuildEmail writes (headers, encodings,
 // line rules, no header injection), and SmtpSender end to end into the
 // loopback SMTP sink (UTF-8 subject and body round trip, dot-stuffing by
-// curl, AUTH PLAIN, refused recipients, STARTTLS required).
+// curl, AUTH PLAIN, refused recipients, STARTTLS required: refused without
+// it, encrypted and verified with it).
 #include "ecrn/notify/smtp.hpp"
 
 #include <chrono>
@@ -10,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include "testing/smtp_sink.hpp"
+#include "testing/testing.hpp"
+#include "testing/tls.hpp"
 
 namespace ecrn::notify {
 namespace {
@@ -323,6 +326,40 @@ TEST_F(SmtpSenderTest, RequiredStartTlsRefusesARelayWithoutIt) {
   ASSERT_NE(lenient, nullptr);
   EXPECT_EQ(lenient->Send(Email("officer@cec.example", "Hi", "Hello")).status,
             SendStatus::kDelivered);
+}
+
+TEST_F(SmtpSenderTest, RequiredStartTlsEncryptsAndVerifiesTheRelay) {
+  testing::TempDir dir;
+  testing::WriteSelfSignedCertificate(dir.File("relay.pem"), dir.File("relay.key"));
+  SmtpSinkOptions options;
+  options.tls_cert_file = dir.File("relay.pem");
+  options.tls_key_file = dir.File("relay.key");
+  options.username = "hub";
+  options.password = "over tls";
+  SmtpSink sink(options);
+  SmtpConfig config = Config(sink);
+  config.starttls = StartTls::kRequired;
+  config.username = "hub";
+  config.password = "over tls";
+  config.ca_file = dir.File("relay.pem");
+  auto sender = Sender(config);
+  ASSERT_NE(sender, nullptr);
+  SendResult r = sender->Send(Email("officer@cec.example", kUtf8Subject, kBody));
+  ASSERT_EQ(r.status, SendStatus::kDelivered) << r.error;
+  auto messages = sink.WaitForMessages(1, 10s);
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_TRUE(messages[0].tls);
+  EXPECT_EQ(messages[0].auth_user, "hub");
+  EXPECT_EQ(DecodeMimeHeader(messages[0].Header("Subject")), kUtf8Subject);
+
+  // A relay whose certificate is not trusted gets nothing (retried: an
+  // operator can fix the trust settings).
+  config.ca_file.clear();
+  auto strict = Sender(config);
+  ASSERT_NE(strict, nullptr);
+  r = strict->Send(Email("officer@cec.example", "Hi", "Hello"));
+  EXPECT_EQ(r.status, SendStatus::kRetryable);
+  EXPECT_EQ(sink.messages().size(), 1u);
 }
 
 TEST_F(SmtpSenderTest, AnUnreachableRelayIsRetried) {
