@@ -12,6 +12,8 @@
 
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/uuid.hpp"
+#include "ecrn/evidence/package.hpp"
+#include "ecrn/evidence/signing.hpp"
 #include "ecrn/incident/case.hpp"
 #include "ecrn/incident/clocks.hpp"
 #include "ecrn/incident/playbooks.hpp"
@@ -278,6 +280,71 @@ Response ProblemsResponse(const std::vector<incident::FieldProblem>& problems) {
   return r;
 }
 
+// --- notifications -------------------------------------------------------------------
+
+// Tells the users of `org` who hold one of `roles` (in-app), and queues the
+// organisation's webhooks and e-mail endpoints that want `kind`. What it
+// tells about has committed already: a failure here is logged, never
+// turned into an error the client would retry.
+void NotifyOrg(Rest& rest, int64_t org, std::initializer_list<std::string_view> roles,
+               const std::string& kind, const std::string& subject, const std::string& title,
+               Micros now) {
+  auto fail = [&](const Error& e) {
+    if (rest.log) rest.log(LogLevel::kError, "notify " + kind + ": " + e.ToString());
+  };
+  auto users = rest.store.ListUsers(org);
+  if (!users.ok()) return fail(users.error());
+  std::vector<store::Notification> items;
+  for (const auto& u : *users) {
+    if (u.disabled) continue;
+    if (std::find(roles.begin(), roles.end(), u.role) == roles.end()) continue;
+    store::Notification n;
+    n.user_id = u.id;
+    n.created = now;
+    n.kind = kind;
+    n.subject_id = subject;
+    n.title = title;
+    items.push_back(std::move(n));
+  }
+  if (!items.empty()) {
+    if (auto added = rest.store.Incidents().AddNotifications(items); !added.ok()) {
+      fail(added.error());
+    }
+  }
+  auto hooks = rest.store.Incidents().ListWebhooks(org);
+  if (!hooks.ok()) return fail(hooks.error());
+  std::vector<store::DeliveryRow> rows;
+  for (const auto& h : *hooks) {
+    if (!h.enabled) continue;
+    if (!h.events.empty() && std::find(h.events.begin(), h.events.end(), kind) == h.events.end()) {
+      continue;
+    }
+    store::DeliveryRow d;
+    const bool mail = h.url.rfind("mailto:", 0) == 0;
+    d.channel = mail ? "email" : "webhook";
+    d.target = mail ? h.url.substr(7) : h.url;
+    d.webhook_id = h.id;
+    d.event_id = UuidV4();
+    d.event_kind = kind;
+    d.subject = "[ECRN] " + title;
+    json::object body{{"event", kind},
+                      {"id", d.event_id},
+                      {"subject", subject},
+                      {"title", title},
+                      {"time", incident::TimeText(now)}};
+    d.body = mail ? title + "\n\nIncident: " + subject + "\nOpen ECRN to see the case.\n"
+                  : json::serialize(body);
+    d.next_attempt = now;
+    d.created = now;
+    rows.push_back(std::move(d));
+  }
+  if (!rows.empty()) {
+    if (auto queued = rest.store.Incidents().EnqueueDeliveries(rows); !queued.ok()) {
+      fail(queued.error());
+    }
+  }
+}
+
 // --- reporting ---------------------------------------------------------------------
 
 Result<Response> ReportIncident(Rest& rest, const Caller& c, const RouteContext& ctx) {
@@ -332,6 +399,8 @@ Result<Response> ReportIncident(Rest& rest, const Caller& c, const RouteContext&
   }
   ECRN_TRY(
       Audit(rest, c, ctx, "incident.report", stored.stix_id, p.org_id, {{"incident", stored.id}}));
+  NotifyOrg(rest, p.org_id, {"analyst", "org-admin"}, "incident.reported", stored.stix_id,
+            "New incident: " + kase.title, now);
   Loaded l{std::move(stored), std::move(kase)};
   ECRN_ASSIGN_OR_RETURN(auto view, CaseView(rest, p, l, now));
   Response r = Json(201, view);
@@ -810,6 +879,8 @@ Result<Response> AddParticipant(Rest& rest, const Caller& c, const RouteContext&
             return Update{
                 std::move(updated), {{"participant.add", std::move(detail)}}, std::move(parts)};
           }));
+  NotifyOrg(rest, org_id, {"analyst", "liaison", "org-admin"}, "incident.invited", l.row.stix_id,
+            "Your organisation was invited to an incident: " + l.c.title, rest.clock.Now());
   ECRN_ASSIGN_OR_RETURN(auto view, CaseView(rest, c.principal, l, rest.clock.Now()));
   return Json(200, view);
 }
@@ -1136,6 +1207,412 @@ Result<Response> DeleteRule(Rest& rest, const Caller& c, const RouteContext& ctx
   return r;
 }
 
+json::object NotificationJson(const store::Notification& n) {
+  json::object o;
+  o["id"] = n.id;
+  o["kind"] = n.kind;
+  o["subject"] = n.subject_id;
+  o["title"] = n.title;
+  o["created"] = incident::TimeText(n.created);
+  o["read"] = TimeJson(n.read);
+  return o;
+}
+
+Result<Response> ListNotifications(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  bool unread = false;
+  std::optional<int64_t> after;
+  size_t limit = 100;
+  for (const auto& [key, value] : ctx.query) {
+    if (key == "unread") {
+      if (value != "true" && value != "false") return Error::Invalid("unread: true or false");
+      unread = value == "true";
+    } else if (key == "after") {
+      int64_t id = 0;
+      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+      if (ec != std::errc() || ptr != value.data() + value.size()) {
+        return Error::Invalid("after: a notification id");
+      }
+      after = id;
+    } else if (key == "limit") {
+      ECRN_ASSIGN_OR_RETURN(limit, PageLimit(value, 500));
+    } else {
+      return Error::Invalid("unknown parameter " + key);
+    }
+  }
+  ECRN_ASSIGN_OR_RETURN(auto list, rest.store.Incidents().ListNotifications(c.principal.user_id,
+                                                                            unread, after, limit));
+  json::array items;
+  for (const auto& n : list) items.push_back(NotificationJson(n));
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+Result<Response> ReadNotification(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "notification_id"));
+  ECRN_TRY(rest.store.Incidents().MarkNotificationRead(c.principal.user_id, id, rest.clock.Now()));
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+// --- webhooks and e-mail endpoints (org admins, for their organisation) -------------------
+
+json::object WebhookJson(const store::Webhook& h, bool with_secret) {
+  json::object o;
+  o["id"] = h.id;
+  o["org"] = h.org_id;
+  o["url"] = h.url;
+  json::array events;
+  for (const auto& e : h.events) events.push_back(json::string(e));
+  o["events"] = std::move(events);
+  o["enabled"] = h.enabled;
+  o["created"] = incident::TimeText(h.created);
+  if (with_secret) o["secret"] = h.secret;
+  return o;
+}
+
+Result<Response> ListWebhooks(Rest& rest, const Caller& c, const RouteContext&) {
+  if (!policy::CanAdministerUsersOf(c.principal, c.principal.org_id)) {
+    return Forbidden("org admins only");
+  }
+  ECRN_ASSIGN_OR_RETURN(auto hooks, rest.store.Incidents().ListWebhooks(c.principal.org_id));
+  json::array items;
+  for (const auto& h : hooks) items.push_back(WebhookJson(h, false));
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+Result<Response> AddWebhook(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  if (!policy::CanAdministerUsersOf(c.principal, c.principal.org_id)) {
+    return Forbidden("org admins only");
+  }
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  store::Webhook h;
+  h.org_id = c.principal.org_id;
+  h.url = StringField(body, "url");
+  const bool mail = h.url.rfind("mailto:", 0) == 0;
+  const bool web = h.url.rfind("https://", 0) == 0 || h.url.rfind("http://", 0) == 0;
+  if (h.url.size() > 2000 || !AuditTextIsValid(h.url) || (!mail && !web) ||
+      h.url.find_first_of(" \r\n\t") != std::string::npos ||
+      (mail && h.url.find('@') == std::string::npos)) {
+    return Error::Invalid("url: an http(s) URL for a webhook, or mailto:address for e-mail");
+  }
+  if (const auto* events = body.if_contains("events")) {
+    if (!events->is_array()) return Error::Invalid("events: a list of event kinds");
+    for (const auto& e : events->as_array()) {
+      if (!e.is_string() || e.as_string().empty() || e.as_string().size() > 100) {
+        return Error::Invalid("events: a list of event kinds");
+      }
+      h.events.emplace_back(e.as_string());
+    }
+  }
+  h.secret = RandomToken(32);
+  h.created = rest.clock.Now();
+  ECRN_ASSIGN_OR_RETURN(h.id, rest.store.Incidents().AddWebhook(h));
+  ECRN_TRY(Audit(rest, c, ctx, "webhook.create", "webhook:" + std::to_string(h.id),
+                 c.principal.org_id, {{"url", h.url}}));
+  return Json(201, WebhookJson(h, true));
+}
+
+Result<Response> DeleteWebhook(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(int64_t id, IdParam(ctx, "webhook_id"));
+  ECRN_ASSIGN_OR_RETURN(auto hooks, rest.store.Incidents().ListWebhooks(c.principal.org_id));
+  const bool ours =
+      std::any_of(hooks.begin(), hooks.end(), [&](const auto& h) { return h.id == id; });
+  if (!ours) return Error::NotFound("no such webhook");
+  if (!policy::CanAdministerUsersOf(c.principal, c.principal.org_id)) {
+    return Forbidden("org admins only");
+  }
+  ECRN_TRY(rest.store.Incidents().DeleteWebhook(id));
+  ECRN_TRY(Audit(rest, c, ctx, "webhook.delete", "webhook:" + std::to_string(id),
+                 c.principal.org_id, {}));
+  Response r;
+  r.status = 204;
+  return r;
+}
+
+// --- crime-report packages ------------------------------------------------------------
+
+Result<evidence::SigningKey> HubKey(Rest& rest) {
+  ECRN_ASSIGN_OR_RETURN(auto seed,
+                        rest.store.ServerSecret(kPackageKeySecret, evidence::GenerateSeedHex()));
+  return evidence::SigningKey::FromSeedHex(seed);
+}
+
+json::object PackageJson(const store::PackageRow& row, const store::IncidentRow& incident,
+                         const Directory& d) {
+  json::object o;
+  o["id"] = row.uuid;
+  o["incident"] = json::object{{"id", incident.id},
+                               {"stix_id", incident.stix_id},
+                               {"title", incident.title},
+                               {"owner", OrgRef(d, incident.owner_org)}};
+  o["recipient"] = OrgRef(d, row.recipient_org);
+  o["created"] = incident::TimeText(row.created);
+  auto u = d.users.find(row.created_by_user);
+  o["created_by"] = u != d.users.end() ? u->second.username : std::to_string(row.created_by_user);
+  o["sha256"] = row.sha256;
+  o["size"] = row.size;
+  o["acknowledged"] = TimeJson(row.acknowledged);
+  if (row.acknowledged_by_user) {
+    auto a = d.users.find(*row.acknowledged_by_user);
+    o["acknowledged_by"] =
+        a != d.users.end() ? a->second.username : std::to_string(*row.acknowledged_by_user);
+  } else {
+    o["acknowledged_by"] = nullptr;
+  }
+  return o;
+}
+
+// Every entry of one of a case's chains.
+Result<std::vector<AuditEntry>> WholeChain(Rest& rest, int64_t incident_id,
+                                           store::IncidentLog log) {
+  std::vector<AuditEntry> all;
+  std::optional<int64_t> after;
+  for (;;) {
+    ECRN_ASSIGN_OR_RETURN(auto page,
+                          rest.store.Incidents().ListIncidentLog(incident_id, log, after, 5000));
+    if (page.empty()) break;
+    after = page.back().seq;
+    for (auto& e : page) all.push_back(std::move(e));
+  }
+  return all;
+}
+
+std::string UserLabel(const Directory& d, int64_t user_id) {
+  auto u = d.users.find(user_id);
+  if (u == d.users.end()) return "user " + std::to_string(user_id);
+  auto o = d.orgs.find(u->second.org_id);
+  return u->second.username + (o != d.orgs.end() ? " (" + o->second.name + ")" : "");
+}
+
+Result<Response> CreatePackage(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto l, LoadCaseParam(rest, c, ctx));
+  if (!policy::CanManageIncident(c.principal, l.Facts())) {
+    return Forbidden("only the reporting organisation's analysts send crime reports");
+  }
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  auto recipient = rest.store.FindOrganisation(StringField(body, "recipient"));
+  const store::IncidentParticipant* part = nullptr;
+  if (recipient.ok()) {
+    for (const auto& p : l.row.participants) {
+      if (p.org_id == recipient->id) part = &p;
+    }
+  }
+  if (!part || (part->role != "police" && part->role != "prosecutor")) {
+    return Error::Invalid(
+        "recipient: an organisation taking part in the case as police or "
+        "prosecutor");
+  }
+  const Micros now = rest.clock.Now();
+  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, CaseOrgs(l.row)));
+  ECRN_ASSIGN_OR_RETURN(auto key, HubKey(rest));
+  evidence::PackageInput in;
+  in.hub = "ECRN";
+  in.package_uuid = UuidV4();
+  in.created = now;
+  in.sender_org = dir.orgs.count(l.row.owner_org) ? dir.orgs[l.row.owner_org].name : "";
+  in.recipient_org = recipient->name;
+  auto& s = in.incident;
+  s.stix_id = l.c.id;
+  s.title = l.c.title;
+  s.description = l.c.description;
+  s.category = l.c.category;
+  s.severity = l.c.severity;
+  s.status = l.c.status;
+  s.tlp = l.c.tlp;
+  s.detected = l.c.detected;
+  s.started = l.c.started;
+  s.election = l.c.election;
+  s.phase = l.c.phase;
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  };
+  if (!l.c.election_targets.empty()) s.extras["Election targets"] = joined(l.c.election_targets);
+  if (!l.c.affected_systems.empty()) s.extras["Affected systems"] = joined(l.c.affected_systems);
+  s.extras["Impact"] = "confidentiality " + l.c.impacts.confidentiality + ", integrity " +
+                       l.c.impacts.integrity + ", availability " + l.c.impacts.availability +
+                       ", public trust " + l.c.impacts.public_trust;
+  ECRN_ASSIGN_OR_RETURN(in.timeline, WholeChain(rest, l.row.id, store::IncidentLog::kTimeline));
+  ECRN_ASSIGN_OR_RETURN(in.custody, WholeChain(rest, l.row.id, store::IncidentLog::kCustody));
+  ECRN_ASSIGN_OR_RETURN(auto metas, rest.store.Incidents().ListEvidence(l.row.id));
+  std::vector<store::EvidenceFile> files;
+  files.reserve(metas.size());
+  for (const auto& m : metas) {
+    ECRN_ASSIGN_OR_RETURN(auto f, rest.store.Incidents().ReadEvidence(m.uuid));
+    files.push_back(std::move(f));
+  }
+  for (const auto& f : files) {
+    evidence::EvidenceItem item;
+    item.evidence_id = f.meta.uuid;
+    item.file_name = f.meta.file_name;
+    item.media_type = f.meta.media_type;
+    item.description = f.meta.description;
+    item.acquired = f.meta.acquired;
+    item.acquired_by = UserLabel(dir, f.meta.acquired_by_user);
+    item.sha256 = f.meta.sha256;
+    item.size = f.meta.size;
+    item.data = f.data;
+    in.evidence.push_back(std::move(item));
+  }
+  std::string zip;
+  auto built = evidence::BuildPackageBytes(in, key, &zip);
+  if (!built.ok()) {
+    // Evidence that no longer matches its acquisition hash, or a broken
+    // chain: nothing is sent, and the operator is told.
+    if (rest.log)
+      rest.log(LogLevel::kError, "package for " + l.row.stix_id + ": " + built.error().ToString());
+    return Error{
+        ErrorCode::kConflict, "the package could not be built: " + built.error().message, {}};
+  }
+  store::PackageRow row;
+  row.incident_id = l.row.id;
+  row.uuid = in.package_uuid;
+  row.recipient_org = recipient->id;
+  row.created_by_user = c.principal.user_id;
+  row.created = now;
+  row.sha256 = built->sha256;
+  row.size = built->size;
+  row.manifest_json = built->manifest_json;
+  std::vector<AuditRecord> custody;
+  for (const auto& f : files) {
+    custody.push_back(CaseRecord(c, ctx, now, "evidence.export", "evidence:" + f.meta.uuid,
+                                 l.row.owner_org,
+                                 json::object{{"evidence", f.meta.uuid},
+                                              {"sha256", f.meta.sha256},
+                                              {"package", row.uuid},
+                                              {"recipient", recipient->name},
+                                              {"reason", "crime report"}}));
+  }
+  ECRN_ASSIGN_OR_RETURN(
+      auto stored,
+      rest.store.Incidents().AddPackage(
+          row, zip, custody,
+          CaseRecord(c, ctx, now, "package.create", l.row.stix_id, l.row.owner_org,
+                     json::object{{"package", row.uuid},
+                                  {"recipient", recipient->name},
+                                  {"sha256", row.sha256},
+                                  {"manifest_sha256", built->manifest_sha256},
+                                  {"public_key", built->public_key_hex},
+                                  {"evidence_files", static_cast<int64_t>(files.size())}})));
+  ECRN_TRY(Audit(rest, c, ctx, "package.create", "package:" + stored.uuid, l.row.owner_org,
+                 {{"incident", l.row.stix_id}, {"sha256", stored.sha256}}));
+  NotifyOrg(rest, recipient->id, {"liaison", "org-admin"}, "package.received", l.row.stix_id,
+            "Crime report received: " + l.c.title, now);
+  return Json(201, PackageJson(stored, l.row, dir));
+}
+
+// A package and its case when the caller may read it; 404 otherwise.
+struct LoadedPackage {
+  store::PackageRow row;
+  store::IncidentRow incident;
+};
+
+Result<LoadedPackage> LoadPackage(Rest& rest, const Caller& c, const RouteContext& ctx,
+                                  bool with_zip, std::string* zip) {
+  auto id = ctx.Param("package_id");
+  store::PackageRow row;
+  auto file = rest.store.Incidents().ReadPackage(*id);
+  if (!file.ok()) {
+    if (file.error().code == ErrorCode::kNotFound) return Error::NotFound("no such package");
+    return file.error();
+  }
+  ECRN_ASSIGN_OR_RETURN(auto incident,
+                        rest.store.Incidents().GetIncident(std::to_string(file->row.incident_id)));
+  if (!policy::CanReadPackage(c.principal, {incident.owner_org, incident.participants},
+                              file->row.recipient_org)) {
+    return Error::NotFound("no such package");
+  }
+  if (with_zip && zip) *zip = std::move(file->zip);
+  return LoadedPackage{std::move(file->row), std::move(incident)};
+}
+
+Result<Response> ListPackages(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  const auto& p = c.principal;
+  store::PackageQuery q;
+  q.limit = 500;
+  std::optional<Loaded> l;
+  for (const auto& [key, value] : ctx.query) {
+    if (key == "incident") {
+      ECRN_ASSIGN_OR_RETURN(auto loaded, LoadCase(rest, p, value));
+      q.incident_id = loaded.row.id;
+      l = std::move(loaded);
+    } else if (key == "acknowledged") {
+      if (value != "true" && value != "false") return Error::Invalid("acknowledged: true or false");
+      q.acknowledged = value == "true";
+    } else {
+      return Error::Invalid("unknown parameter " + key);
+    }
+  }
+  // Without a case: what was sent to the caller's organisation.
+  if (!q.incident_id) q.recipient_org = p.org_id;
+  ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.Incidents().ListPackages(q));
+  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{p.org_id}));
+  json::array items;
+  std::map<int64_t, store::IncidentRow> cases;
+  for (const auto& row : rows) {
+    auto it = cases.find(row.incident_id);
+    if (it == cases.end()) {
+      ECRN_ASSIGN_OR_RETURN(auto incident,
+                            rest.store.Incidents().GetIncident(std::to_string(row.incident_id)));
+      it = cases.emplace(row.incident_id, std::move(incident)).first;
+    }
+    if (!policy::CanReadPackage(p, {it->second.owner_org, it->second.participants},
+                                row.recipient_org)) {
+      continue;
+    }
+    items.push_back(PackageJson(row, it->second, dir));
+  }
+  return Json(200, json::object{{"items", std::move(items)}});
+}
+
+Result<Response> DownloadPackage(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  std::string zip;
+  ECRN_ASSIGN_OR_RETURN(auto lp, LoadPackage(rest, c, ctx, true, &zip));
+  const bool intact = Sha256Hex(zip) == lp.row.sha256;
+  const Micros now = rest.clock.Now();
+  ECRN_TRY(rest.store.Incidents().AppendIncidentLog(
+      lp.incident.id, store::IncidentLog::kCustody,
+      CaseRecord(
+          c, ctx, now, "package.download", "package:" + lp.row.uuid, lp.incident.owner_org,
+          json::object{{"package", lp.row.uuid}, {"sha256", lp.row.sha256}, {"verified", intact}},
+          intact ? "success" : "failure")));
+  if (!intact) {
+    return Error::Internal("the stored package does not match its hash; it was not sent");
+  }
+  Response r = MakeResponse(200, "application/zip", std::move(zip));
+  r.SetHeader("Content-Disposition", Attachment("crime-report-" + lp.row.uuid + ".zip"));
+  r.SetHeader("X-Content-SHA256", lp.row.sha256);
+  r.SetHeader("Cache-Control", "no-store");
+  return r;
+}
+
+Result<Response> AcknowledgePackage(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto lp, LoadPackage(rest, c, ctx, false, nullptr));
+  const policy::IncidentFacts facts{lp.incident.owner_org, lp.incident.participants};
+  if (!policy::CanAcknowledgePackage(c.principal, facts, lp.row.recipient_org)) {
+    return Forbidden("the receiving organisation's liaisons acknowledge a package");
+  }
+  const Micros now = rest.clock.Now();
+  ECRN_ASSIGN_OR_RETURN(
+      auto row,
+      rest.store.Incidents().AcknowledgePackage(
+          lp.row.id, c.principal.user_id, now,
+          CaseRecord(c, ctx, now, "package.acknowledge", lp.incident.stix_id, lp.incident.owner_org,
+                     json::object{{"package", lp.row.uuid}, {"sha256", lp.row.sha256}})));
+  ECRN_TRY(Audit(rest, c, ctx, "package.acknowledge", "package:" + row.uuid, lp.incident.owner_org,
+                 {{"incident", lp.incident.stix_id}}));
+  NotifyOrg(rest, lp.incident.owner_org, {"analyst", "org-admin"}, "package.acknowledged",
+            lp.incident.stix_id, "Crime report acknowledged: " + lp.incident.title, now);
+  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{c.principal.org_id}));
+  return Json(200, PackageJson(row, lp.incident, dir));
+}
+
+Result<Response> PackageKey(Rest& rest, const Caller&, const RouteContext&) {
+  ECRN_ASSIGN_OR_RETURN(auto key, HubKey(rest));
+  return Json(200, json::object{{"algorithm", "Ed25519"}, {"public_key", key.PublicKeyHex()}});
+}
+
 }  // namespace
 
 void AddIncidentRoutes(Router& router, std::shared_ptr<api::Rest> rest) {
@@ -1171,6 +1648,17 @@ void AddIncidentRoutes(Router& router, std::shared_ptr<api::Rest> rest) {
   router.Add("GET", "/api/v1/clock-rules", Authed(rest, ListRules));
   router.Add("PUT", "/api/v1/clock-rules", Authed(rest, PutRule));
   router.Add("DELETE", "/api/v1/clock-rules/{rule_id}", Authed(rest, DeleteRule));
+  router.Add("POST", "/api/v1/incidents/{id}/packages", Authed(rest, CreatePackage));
+  router.Add("GET", "/api/v1/packages", Authed(rest, ListPackages));
+  router.Add("GET", "/api/v1/packages/key", Authed(rest, PackageKey));
+  router.Add("GET", "/api/v1/packages/{package_id}", Authed(rest, DownloadPackage));
+  router.Add("POST", "/api/v1/packages/{package_id}/acknowledge", Authed(rest, AcknowledgePackage));
+  router.Add("GET", "/api/v1/notifications", Authed(rest, ListNotifications));
+  router.Add("POST", "/api/v1/notifications/{notification_id}/read",
+             Authed(rest, ReadNotification));
+  router.Add("GET", "/api/v1/webhooks", Authed(rest, ListWebhooks));
+  router.Add("POST", "/api/v1/webhooks", Authed(rest, AddWebhook));
+  router.Add("DELETE", "/api/v1/webhooks/{webhook_id}", Authed(rest, DeleteWebhook));
 }
 
 }  // namespace ecrn::http
