@@ -82,7 +82,8 @@ struct CommonFields {
 };
 
 void CheckCommon(std::vector<FieldProblem>& p, const CommonFields& f) {
-  CheckText(p, "title", f.title, kMaxTitleChars * 4, true);
+  // Limited in characters (so at most 4 × kMaxTitleChars bytes), not bytes.
+  CheckText(p, "title", f.title, std::string_view::npos, true);
   if (CodePoints(f.title) > kMaxTitleChars) {
     Add(p, "title", "at most " + std::to_string(kMaxTitleChars) + " characters");
   }

@@ -171,7 +171,7 @@ Result<std::vector<stix::Object>> CaseToStix(const Case& c, std::string_view ide
   out.emplace_back(std::move(incident));
   for (const LinkedObject& l : c.links) {
     json::object x_link{{"kind", l.kind}, {"added_by", l.added_by}};
-    if (l.kind == "indicator") {
+    if (l.kind == "indicator" && stix::IdentifierType(l.object_id) == "indicator") {
       out.emplace_back(Relationship(c, identity_id, "detected", l.object_id, c.id, l.added,
                                     l.object_id, std::move(x_link)));
     } else {

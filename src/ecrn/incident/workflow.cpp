@@ -239,6 +239,7 @@ Result<void> Applier::operator()(const LinkObject& l) {
         "kind: must be one of: indicator, observed-data, narrative, "
         "attack-pattern, other");
   }
+  if (l.object_id == next_.id) return Error::Invalid("object_id: a case cannot link itself");
   for (const LinkedObject& existing : next_.links) {
     if (existing.object_id != l.object_id) continue;
     if (existing.kind == l.kind) return Ok();

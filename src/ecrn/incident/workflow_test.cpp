@@ -277,6 +277,9 @@ TEST(Workflow, LinkAndUnlinkObjects) {
   auto bad_kind = Apply(c, LinkObject{ind, "rumour"});
   ASSERT_FALSE(bad_kind.ok());
   EXPECT_THAT(bad_kind.error().message, HasSubstr("kind"));
+  auto self = Apply(c, LinkObject{kCaseId, "other"});
+  ASSERT_FALSE(self.ok());
+  EXPECT_THAT(self.error().message, HasSubstr("itself"));
   auto u = Apply(l->updated, UnlinkObject{ind});
   ASSERT_TRUE(u.ok());
   EXPECT_TRUE(u->updated.links.empty());
