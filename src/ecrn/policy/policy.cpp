@@ -135,4 +135,63 @@ bool MayLeaveHub(stix::Tlp tlp, bool peer_in_community, bool peer_takes_green) {
   return false;
 }
 
+// --- incidents ---------------------------------------------------------------
+
+namespace {
+
+bool RoleActsOnIncidents(Role role) {
+  return role == Role::kAnalyst || role == Role::kLiaison || role == Role::kOrgAdmin ||
+         role == Role::kNetworkAdmin;
+}
+
+}  // namespace
+
+std::optional<std::string> IncidentPartOf(const Principal& p, const IncidentFacts& incident) {
+  if (p.org_id == 0) return std::nullopt;
+  if (p.org_id == incident.owner_org) return std::string("owner");
+  for (const auto& part : incident.participants) {
+    if (part.org_id == p.org_id) return part.role;
+  }
+  return std::nullopt;
+}
+
+bool CanReadIncident(const Principal& p, const IncidentFacts& incident) {
+  return IncidentPartOf(p, incident).has_value();
+}
+
+bool CanReportIncident(const Principal& p) {
+  return !p.read_only && p.org_id != 0 && RoleActsOnIncidents(p.role);
+}
+
+bool CanManageIncident(const Principal& p, const IncidentFacts& incident) {
+  return !p.read_only && p.org_id != 0 && p.org_id == incident.owner_org &&
+         (p.role == Role::kAnalyst || p.role == Role::kOrgAdmin || p.role == Role::kNetworkAdmin);
+}
+
+bool CanContributeToIncident(const Principal& p, const IncidentFacts& incident) {
+  return !p.read_only && RoleActsOnIncidents(p.role) && CanReadIncident(p, incident);
+}
+
+bool CanReadPackage(const Principal& p, const IncidentFacts& incident, int64_t recipient_org) {
+  if (!CanReadIncident(p, incident)) return false;
+  if (p.org_id == recipient_org) {
+    return p.role == Role::kLiaison || p.role == Role::kOrgAdmin || p.role == Role::kNetworkAdmin;
+  }
+  return p.org_id == incident.owner_org &&
+         (p.role == Role::kAnalyst || p.role == Role::kOrgAdmin || p.role == Role::kNetworkAdmin);
+}
+
+bool CanAcknowledgePackage(const Principal& p, const IncidentFacts& incident,
+                           int64_t recipient_org) {
+  return !p.read_only && p.org_id == recipient_org && CanReadIncident(p, incident) &&
+         (p.role == Role::kLiaison || p.role == Role::kOrgAdmin || p.role == Role::kNetworkAdmin);
+}
+
+store::IncidentQuery IncidentVisibilityFor(const Principal& p) {
+  store::IncidentQuery q;
+  // Organisation 0 takes part in nothing: -1 matches no case.
+  q.visible_to_org = p.org_id != 0 ? p.org_id : -1;
+  return q;
+}
+
 }  // namespace ecrn::policy

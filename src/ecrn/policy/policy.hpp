@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "ecrn/stix/tlp.hpp"
+#include "ecrn/store/incident_store.hpp"
 #include "ecrn/store/store.hpp"
 
 namespace ecrn::policy {
@@ -104,6 +105,45 @@ bool CanSeeUsersOf(const Principal& p, std::span<const int64_t> channels_of_thei
 // their organisation (as actor or subject), others none.
 bool CanReadAudit(const Principal& p, std::optional<int64_t> actor_org,
                   std::optional<int64_t> subject_org);
+
+// --- incidents ---------------------------------------------------------------
+// A case belongs to the organisation that reported it and is shared
+// explicitly with participant organisations (DESIGN.md). Nobody else learns
+// that it exists: not other members, not the network admin. Within an
+// organisation that takes part, viewers read; analysts, liaisons and org
+// admins act. The case's TLP governs what participants may pass on (it is
+// carried on everything they export), not who inside the case may read.
+
+// The facts about a case that decide who may see and act on it.
+struct IncidentFacts {
+  int64_t owner_org = 0;
+  std::span<const store::IncidentParticipant> participants;
+};
+
+// The caller's organisation's part in the case: "owner", a participant role
+// token, or nullopt when it takes no part.
+std::optional<std::string> IncidentPartOf(const Principal& p, const IncidentFacts& incident);
+// Reading a case and everything in it (timeline, tasks, clocks, evidence
+// list, custody log): users of the owner and of participant organisations.
+bool CanReadIncident(const Principal& p, const IncidentFacts& incident);
+// Reporting a new incident for one's organisation: analysts, liaisons and
+// org admins (not viewers, not read-only keys).
+bool CanReportIncident(const Principal& p);
+// Managing a case (status, fields, assignment, playbooks, links,
+// participants, packages, publishing from it): the owner organisation's
+// analysts and org admins.
+bool CanManageIncident(const Principal& p, const IncidentFacts& incident);
+// Taking part (comments, tasks, acknowledgements, evidence upload and
+// download): analysts, liaisons and org admins of the owner or of a
+// participant organisation.
+bool CanContributeToIncident(const Principal& p, const IncidentFacts& incident);
+// A crime-report package addressed to `recipient_org`: its liaisons and
+// org admins may read and acknowledge it; the case's managers may read it.
+bool CanReadPackage(const Principal& p, const IncidentFacts& incident, int64_t recipient_org);
+bool CanAcknowledgePackage(const Principal& p, const IncidentFacts& incident,
+                           int64_t recipient_org);
+// The store filter equal to CanReadIncident for every case.
+store::IncidentQuery IncidentVisibilityFor(const Principal& p);
 
 // --- federation ------------------------------------------------------------
 

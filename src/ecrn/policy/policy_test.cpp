@@ -146,5 +146,73 @@ TEST(Policy, FederationNeverPushesRedOrAmberStrict) {
   }
 }
 
+// --- incidents ---------------------------------------------------------------
+
+// A case owned by org 5 with org 3 (the caller's in P()) as police.
+const std::vector<store::IncidentParticipant> kPolice3 = {{3, "police", 0}};
+
+TEST(Policy, IncidentsAreHiddenFromOrganisationsThatTakeNoPart) {
+  const IncidentFacts other{5, {}};
+  for (auto role : {"network-admin", "org-admin", "analyst", "liaison", "viewer"}) {
+    Principal p = P(role);
+    EXPECT_FALSE(CanReadIncident(p, other)) << role;
+    EXPECT_FALSE(CanContributeToIncident(p, other)) << role;
+    EXPECT_FALSE(CanManageIncident(p, other)) << role;
+    EXPECT_FALSE(CanReadPackage(p, other, 3)) << role;
+    EXPECT_FALSE(CanAcknowledgePackage(p, other, 3)) << role;
+    EXPECT_FALSE(IncidentPartOf(p, other).has_value()) << role;
+  }
+  EXPECT_EQ(IncidentVisibilityFor(P("analyst")).visible_to_org, 3);
+  Principal orgless = P("analyst");
+  orgless.org_id = 0;
+  EXPECT_EQ(IncidentVisibilityFor(orgless).visible_to_org, -1);
+  EXPECT_FALSE(CanReportIncident(orgless));
+}
+
+TEST(Policy, OwnersManageParticipantsContribute) {
+  const IncidentFacts own{3, {}};
+  const IncidentFacts joined{5, kPolice3};
+  EXPECT_EQ(IncidentPartOf(P("viewer"), own), "owner");
+  EXPECT_EQ(IncidentPartOf(P("viewer"), joined), "police");
+
+  EXPECT_TRUE(CanManageIncident(P("analyst"), own));
+  EXPECT_TRUE(CanManageIncident(P("org-admin"), own));
+  EXPECT_FALSE(CanManageIncident(P("liaison"), own));
+  EXPECT_FALSE(CanManageIncident(P("viewer"), own));
+  EXPECT_FALSE(CanManageIncident(P("analyst", true), own));
+  EXPECT_FALSE(CanManageIncident(P("org-admin"), joined));
+
+  EXPECT_TRUE(CanReadIncident(P("viewer"), joined));
+  EXPECT_FALSE(CanContributeToIncident(P("viewer"), joined));
+  EXPECT_TRUE(CanContributeToIncident(P("liaison"), joined));
+  EXPECT_TRUE(CanContributeToIncident(P("analyst"), own));
+  EXPECT_FALSE(CanContributeToIncident(P("liaison", true), joined));
+
+  EXPECT_TRUE(CanReportIncident(P("analyst")));
+  EXPECT_TRUE(CanReportIncident(P("liaison")));
+  EXPECT_FALSE(CanReportIncident(P("viewer")));
+  EXPECT_FALSE(CanReportIncident(P("analyst", true)));
+}
+
+TEST(Policy, PackagesGoToTheRecipientsLiaisons) {
+  const IncidentFacts joined{5, kPolice3};
+  EXPECT_TRUE(CanReadPackage(P("liaison"), joined, 3));
+  EXPECT_TRUE(CanAcknowledgePackage(P("liaison"), joined, 3));
+  EXPECT_TRUE(CanAcknowledgePackage(P("org-admin"), joined, 3));
+  EXPECT_FALSE(CanReadPackage(P("analyst"), joined, 3));
+  EXPECT_FALSE(CanReadPackage(P("viewer"), joined, 3));
+  EXPECT_FALSE(CanAcknowledgePackage(P("liaison", true), joined, 3));
+  // Addressed to another participant: not ours to read or acknowledge.
+  const std::vector<store::IncidentParticipant> both = {{3, "police", 0}, {8, "prosecutor", 0}};
+  const IncidentFacts two{5, both};
+  EXPECT_FALSE(CanReadPackage(P("liaison"), two, 8));
+  EXPECT_FALSE(CanAcknowledgePackage(P("liaison"), two, 8));
+  // The owner's managers read what they sent but do not acknowledge it.
+  const IncidentFacts own{3, both};
+  EXPECT_TRUE(CanReadPackage(P("analyst"), own, 8));
+  EXPECT_FALSE(CanAcknowledgePackage(P("analyst"), own, 8));
+  EXPECT_FALSE(CanReadPackage(P("viewer"), own, 8));
+}
+
 }  // namespace
 }  // namespace ecrn::policy
