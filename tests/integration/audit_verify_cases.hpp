@@ -109,7 +109,10 @@ class AuditVerify : public ::testing::TestWithParam<AuditBackend> {
 TEST_P(AuditVerify, IntactLogVerifiesAndLists) {
   auto v = Ecrn({"audit", "verify"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-  EXPECT_EQ(v.out, "audit log intact: 6 entries\n");
+  EXPECT_EQ(v.out,
+            "audit log intact: 6 entries\n"
+            "incidents intact: 0 cases, 0 timeline entries, 0 custody entries, 0 evidence files, 0 "
+            "packages\n");
   auto list = Ecrn({"audit", "list"});
   ASSERT_EQ(list.exit_code, 0) << list.err;
   EXPECT_EQ(std::count(list.out.begin(), list.out.end(), '\n'), 6);
@@ -214,7 +217,10 @@ TEST_P(AuditVerify, AppendsContinueTheChainAfterVerification) {
   ASSERT_EQ(Ecrn({"channel", "add", "--name", "Third"}).exit_code, 0);
   auto v = Ecrn({"audit", "verify"});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
-  EXPECT_EQ(v.out, "audit log intact: 7 entries\n");
+  EXPECT_EQ(v.out,
+            "audit log intact: 7 entries\n"
+            "incidents intact: 0 cases, 0 timeline entries, 0 custody entries, 0 evidence files, 0 "
+            "packages\n");
 }
 
 }  // namespace ecrn::testing

@@ -1,13 +1,17 @@
-// `ecrn audit verify` / `audit list` on SQLite (cases in audit_verify_cases.hpp),
+// `ecrn audit verify` / `audit list` on SQLite (cases in audit_verify_cases.hpp and
+// incident_verify_cases.hpp),
 // and the usage errors that need no database server.
 #include <filesystem>
 
 #include "integration/audit_verify_cases.hpp"
+#include "integration/incident_verify_cases.hpp"
 
 namespace ecrn::testing {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, AuditVerify, ::testing::Values(SqliteAuditBackend()),
+                         [](const auto& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Sqlite, IncidentVerify, ::testing::Values(SqliteAuditBackend()),
                          [](const auto& info) { return info.param.name; });
 
 TEST(AuditVerifyUsage, MissingDatabaseIsAUsageErrorAndIsNotCreated) {
@@ -47,7 +51,10 @@ TEST(AuditVerifyUsage, EmptyLogIsIntact) {
   ASSERT_EQ(ecrn::testing::Run({EcrnBin(), "db", "migrate", "--db", db}).exit_code, 0);
   auto v = ecrn::testing::Run({EcrnBin(), "audit", "verify", "--db", db});
   EXPECT_EQ(v.exit_code, 0) << v.err;
-  EXPECT_EQ(v.out, "audit log intact: 0 entries\n");
+  EXPECT_EQ(v.out,
+            "audit log intact: 0 entries\n"
+            "incidents intact: 0 cases, 0 timeline entries, 0 custody entries, 0 evidence files, 0 "
+            "packages\n");
 }
 
 // Every administration command, import and export leaves an entry naming the
@@ -101,7 +108,10 @@ TEST(AuditedCommands, EachChangeAndExportIsRecorded) {
     EXPECT_EQ(lines[i].find("passphrase"), std::string::npos) << "no secrets in the log";
     EXPECT_EQ(lines[i].find(key.substr(14, 20)), std::string::npos) << "no key in the log";
   }
-  EXPECT_EQ(ecrn({"audit", "verify"}).out, "audit log intact: 8 entries\n");
+  EXPECT_EQ(ecrn({"audit", "verify"}).out,
+            "audit log intact: 8 entries\n"
+            "incidents intact: 0 cases, 0 timeline entries, 0 custody entries, 0 evidence files, 0 "
+            "packages\n");
 }
 
 }  // namespace

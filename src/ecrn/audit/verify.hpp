@@ -1,6 +1,8 @@
 // Verification of the hash-chained audit log: walks every entry in seq order
 // (page by page, so a large log is never loaded whole) and reports the first
-// entry that breaks the chain. Thread-safe as far as the Store is.
+// entry that breaks the chain. Likewise every incident's timeline and custody
+// chains, and the stored bytes of every evidence file and crime-report
+// package against their recorded hashes. Thread-safe as far as the Store is.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ecrn/core/result.hpp"
 #include "ecrn/store/store.hpp"
@@ -46,5 +49,30 @@ struct Verification {
 // last entry against the chain head (entries deleted from the end). Stops at
 // the first break. Fails only when the store fails (the log could not be read).
 Result<Verification> VerifyAuditLog(store::Store& store, size_t page_size = 1000);
+
+// What VerifyIncidents found.
+struct IncidentVerification {
+  int64_t cases = 0;
+  int64_t timeline_entries = 0;  // intact entries read
+  int64_t custody_entries = 0;
+  int64_t evidence_files = 0;
+  int64_t packages = 0;
+  // One sentence per problem, naming the case, chain and entry, or the
+  // evidence file or package, and what does not match.
+  std::vector<std::string> problems;
+  bool intact() const { return problems.empty(); }
+};
+
+// For every case, in id order: both chains (timeline, custody) checked like
+// the audit log — seq continuity, recomputed hashes, links, the last entry
+// against the head the case row records — reporting the first break of each
+// chain. Then each evidence file: the SHA-256 of its stored bytes must equal
+// the SHA-256 recorded in its acquisition entry of the custody log (action
+// "evidence.acquire", target or detail "evidence" = the file's uuid, detail
+// "sha256") and the one in its metadata, and its size the recorded size; so
+// altering the bytes and the metadata together is still caught. Each package
+// zip must match its recorded SHA-256 and size. Fails only when the store
+// fails.
+Result<IncidentVerification> VerifyIncidents(store::Store& store, size_t page_size = 1000);
 
 }  // namespace ecrn::audit

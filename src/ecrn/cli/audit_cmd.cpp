@@ -1,4 +1,5 @@
-// `ecrn audit verify` (check the hash chain, name the first broken entry) and
+// `ecrn audit verify` (check the hash chains of the audit log and of every
+// incident, and the stored evidence and packages; name what was altered) and
 // `ecrn audit list` (entries as JSON lines, for operators).
 #include <iostream>
 
@@ -16,22 +17,38 @@ void AddAuditCommands(CLI::App& app, Context& ctx) {
   audit->require_subcommand(1);
 
   auto* verify = audit->add_subcommand(
-      "verify", "Check the audit chain; exit 1 naming the first broken entry, 2 on errors");
+      "verify",
+      "Check the audit chain, every incident's timeline and custody chains, and the stored "
+      "evidence files and packages against their hashes; exit 1 naming what was altered, 2 on "
+      "errors");
   AddDbOption(verify, ctx);
   RunWithDatabase(
       verify, ctx,
       [](store::Store& s) {
         auto v = audit::VerifyAuditLog(s);
         if (!v) return Fail(v.error(), kExitUsage);
+        auto incidents = audit::VerifyIncidents(s);
+        if (!incidents) return Fail(incidents.error(), kExitUsage);
         if (v->intact()) {
           std::cout << "audit log intact: " << v->entries << " entries\n";
-          return kExitOk;
+        } else {
+          const audit::ChainBreak& b = *v->first_break;
+          std::cout << "audit log BROKEN"
+                    << (b.seq > 0 ? " at entry " + std::to_string(b.seq) : std::string()) << " ("
+                    << audit::BreakKindName(b.kind) << "): " << b.message << "\n";
         }
-        const audit::ChainBreak& b = *v->first_break;
-        std::cout << "audit log BROKEN"
-                  << (b.seq > 0 ? " at entry " + std::to_string(b.seq) : std::string()) << " ("
-                  << audit::BreakKindName(b.kind) << "): " << b.message << "\n";
-        return kExitFailed;
+        const audit::IncidentVerification& i = *incidents;
+        if (i.intact()) {
+          std::cout << "incidents intact: " << i.cases << " cases, " << i.timeline_entries
+                    << " timeline entries, " << i.custody_entries << " custody entries, "
+                    << i.evidence_files << " evidence files, " << i.packages << " packages\n";
+        } else {
+          std::cout << "incidents BROKEN: " << i.problems.size()
+                    << (i.problems.size() == 1 ? " problem" : " problems") << "\n";
+          for (const auto& problem : i.problems) std::cout << "  " << problem << "\n";
+        }
+        std::cout << std::flush;
+        return v->intact() && i.intact() ? kExitOk : kExitFailed;
       },
       DbUse::kExisting);
 

@@ -195,10 +195,10 @@ class IncidentStore {
   virtual ~IncidentStore() = default;
 
   // --- cases -----------------------------------------------------------------
-  // Stores a new case (row.id, rev and the heads are assigned) with
-  // `created` as timeline entry 1, in one transaction. kAlreadyExists when
-  // the stix_id is taken; kInvalidArgument for a bad audit record (as
-  // Store::AppendAudit). Returns the stored row.
+  // Stores a new case (row.id, rev and the heads are assigned) with `created` as timeline entry 1,
+  // in one transaction. kAlreadyExists when the stix_id is taken; kInvalidArgument for a bad audit
+  // record (as Store::AppendAudit) or an empty stix_id; kNotFound when the owner or a participant
+  // organisation does not exist. Returns the stored row.
   virtual Result<IncidentRow> CreateIncident(const IncidentRow& row,
                                              const AuditRecord& created) = 0;
   // By numeric id or stix id; kNotFound when absent.
@@ -217,7 +217,7 @@ class IncidentStore {
   // to a chain of the case, atomically with every other append to it.
   virtual Result<AuditEntry> AppendIncidentLog(int64_t incident_id, IncidentLog log,
                                                const AuditRecord& record) = 0;
-  // Entries in seq order, after `after_seq`, at most `limit`.
+  // Entries in seq order, after `after_seq`, at most `limit`; kNotFound when the case is absent.
   virtual Result<std::vector<AuditEntry>> ListIncidentLog(int64_t incident_id, IncidentLog log,
                                                           std::optional<int64_t> after_seq,
                                                           size_t limit) = 0;
@@ -229,14 +229,14 @@ class IncidentStore {
   virtual Result<EvidenceMeta> AddEvidence(const EvidenceMeta& meta, std::string_view data,
                                            const AuditRecord& custody,
                                            const AuditRecord& timeline) = 0;
-  // A case's evidence, in id order (metadata only).
+  // A case's evidence, in id order (metadata only); kNotFound when the case is absent.
   virtual Result<std::vector<EvidenceMeta>> ListEvidence(int64_t incident_id) = 0;
   // By numeric id or uuid; kNotFound when absent.
   virtual Result<EvidenceFile> ReadEvidence(std::string_view id_or_uuid) = 0;
 
   // --- crime-report packages ------------------------------------------------------
-  // Stores the zip with its row, appends `custody` (one entry per evidence
-  // file exported) and `timeline`, in one transaction.
+  // Stores the zip with its row (sha256 and size computed; kInvalidArgument when set and wrong),
+  // appends `custody` (one per evidence file exported) and `timeline`, in one transaction.
   virtual Result<PackageRow> AddPackage(const PackageRow& row, std::string_view zip,
                                         std::span<const AuditRecord> custody,
                                         const AuditRecord& timeline) = 0;

@@ -429,15 +429,12 @@ TEST_P(StoreContract, IncidentChainsArePerCaseAndLog) {
   EXPECT_EQ(inc.AppendIncidentLog(one.id, IncidentLog::kTimeline, bad).error().code,
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(Log(inc, one.id, IncidentLog::kTimeline).size(), 3u);
-  EXPECT_EQ(inc
-                .AppendIncidentLog(two.id + 1000, IncidentLog::kTimeline, Record("x", kT0))
-                .error()
-                .code,
-            ErrorCode::kNotFound);
-  EXPECT_EQ(inc.ListIncidentLog(two.id + 1000, IncidentLog::kCustody, std::nullopt, 10)
-                .error()
-                .code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      inc.AppendIncidentLog(two.id + 1000, IncidentLog::kTimeline, Record("x", kT0)).error().code,
+      ErrorCode::kNotFound);
+  EXPECT_EQ(
+      inc.ListIncidentLog(two.id + 1000, IncidentLog::kCustody, std::nullopt, 10).error().code,
+      ErrorCode::kNotFound);
 }
 
 // Threads on two Store instances (as with several servers) append to one
@@ -534,7 +531,7 @@ TEST_P(StoreContract, IncidentEvidenceRoundTripsByteExactWithItsCustodyEntry) {
   // A second file gets a uuid; the list holds metadata in id order.
   const std::string empty;
   auto second = inc.AddEvidence(Meta(row.id, empty, "empty.bin"), empty,
-                                  Record("evidence.acquire", kT0), Record("evidence.add", kT0));
+                                Record("evidence.acquire", kT0), Record("evidence.add", kT0));
   ASSERT_TRUE(second.ok()) << second.error().ToString();
   EXPECT_TRUE(IsUuid(second->uuid));
   auto listed = inc.ListEvidence(row.id);
@@ -568,8 +565,7 @@ TEST_P(StoreContract, IncidentEvidenceThatDoesNotMatchItsHashOrSizeIsRefusedAndN
   EXPECT_EQ(inc.AddEvidence(taken, data, bad, Record("add", kT0)).error().code,
             ErrorCode::kInvalidArgument);
   EvidenceMeta orphan = Meta(row.id + 1000, data);
-  EXPECT_EQ(inc
-                .AddEvidence(orphan, data, Record("evidence.acquire", kT0), Record("add", kT0))
+  EXPECT_EQ(inc.AddEvidence(orphan, data, Record("evidence.acquire", kT0), Record("add", kT0))
                 .error()
                 .code,
             ErrorCode::kNotFound);
@@ -598,7 +594,7 @@ TEST_P(StoreContract, IncidentLargeEvidenceRoundTrips) {
   std::string data(5 * 1024 * 1024, '\0');
   for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 131) ^ (i >> 9));
   auto added = inc.AddEvidence(Meta(row.id, data, "capture.pcap"), data,
-                                 Record("evidence.acquire", kT0), Record("add", kT0));
+                               Record("evidence.acquire", kT0), Record("add", kT0));
   ASSERT_TRUE(added.ok()) << added.error().ToString();
   auto file = inc.ReadEvidence(added->uuid);
   ASSERT_TRUE(file.ok()) << file.error().ToString();
@@ -674,7 +670,7 @@ TEST_P(StoreContract, IncidentPackagesStoreTheirZipAndAreAcknowledgedOnce) {
   EXPECT_THAT(ids(q), ElementsAre(other->id, added->id));
 
   auto ack = inc.AcknowledgePackage(added->id, 55, kT0 + 20,
-                                      Record("package.acknowledge", kT0 + 20, police));
+                                    Record("package.acknowledge", kT0 + 20, police));
   ASSERT_TRUE(ack.ok()) << ack.error().ToString();
   EXPECT_EQ(ack->acknowledged, std::optional<Micros>(kT0 + 20));
   EXPECT_EQ(ack->acknowledged_by_user, std::optional<int64_t>(55));
@@ -825,7 +821,7 @@ TEST_P(StoreContract, IncidentWebhooksPerOrganisation) {
   IncidentStore& inc = store_->Incidents();
   const int64_t a = AddOrg("A");
   const int64_t b = AddOrg("B");
-  Webhook hook{0, a, "https://chat.example/a", "s3cret", {"incident.created", "clock.overdue"},
+  Webhook hook{0,    a,  "https://chat.example/a", "s3cret", {"incident.created", "clock.overdue"},
                true, kT0};
   auto h1 = inc.AddWebhook(hook);
   ASSERT_TRUE(h1.ok()) << h1.error().ToString();
