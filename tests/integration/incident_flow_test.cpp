@@ -137,7 +137,8 @@ TEST_F(IncidentFlowTest, AReportWithProblemsNamesEachFieldAndStoresNothing) {
   auto r = Call("cec-analyst", "POST", "/api/v1/incidents", json::serialize(bad));
   ASSERT_EQ(r.status, 400) << r.body;
   std::set<std::string> fields;
-  for (const auto& p : Parse(r).at("problems").as_array()) {
+  const auto problems = Parse(r);
+  for (const auto& p : problems.at("problems").as_array()) {
     fields.insert(std::string(p.at("field").as_string()));
   }
   EXPECT_TRUE(fields.count("title")) << r.body;
@@ -212,7 +213,8 @@ TEST_F(IncidentFlowTest, ReportInvitePoliceWorkTheCaseAndKeepCustody) {
   auto added =
       Change("cec-analyst", id, {{"type", "add_task"}, {"title", "Preserve web server logs"}});
   ASSERT_EQ(added.status, 200) << added.body;
-  const auto& tasks = Parse(added).at("case").at("tasks").as_array();
+  const auto added_view = Parse(added);
+  const auto& tasks = added_view.at("case").at("tasks").as_array();
   const std::string task_id(tasks.back().at("id").as_string());
   auto taken = Change("police-liaison", id,
                       {{"type", "update_task"},
@@ -303,7 +305,7 @@ TEST_F(IncidentFlowTest, ReportInvitePoliceWorkTheCaseAndKeepCustody) {
   ASSERT_EQ(stix.status, 200) << stix.body;
   TempDir out;
   WriteFile(out.File("case.json"), stix.body);
-  auto valid = Run({EcrnBin(), "stix", "validate", out.File("case.json")});
+  auto valid = ecrn::testing::Run({EcrnBin(), "stix", "validate", out.File("case.json")});
   EXPECT_EQ(valid.exit_code, 0) << valid.out << valid.err;
   EXPECT_NE(stix.body.find(id), std::string::npos);
   EXPECT_EQ(
@@ -378,6 +380,77 @@ TEST_F(IncidentFlowTest, OrganisationsThatTakeNoPartSeeNothingOnAnyPath) {
                      {"status", "duplicate"},
                      {"duplicate_of", "incident--00000000-0000-4000-8000-000000000000"}});
   EXPECT_EQ(dup.status, 404) << dup.body;
+}
+
+TEST_F(IncidentFlowTest, ACrimeReportPackageReachesThePoliceAndIsAcknowledged) {
+  auto view = NewCase("Voter data offered for sale", "voter-data-leak");
+  const std::string id(view.at("stix_id").as_string());
+  ASSERT_EQ(Invite(id, "Police", "police").status, 200);
+  ASSERT_EQ(Invite(id, "CERT", "national-cert").status, 200);
+  const std::string bytes = "forum post screenshot bytes \x01\x02";
+  ASSERT_EQ(Call("cec-analyst", "POST", "/api/v1/incidents/" + id + "/evidence?file_name=post.png",
+                 bytes, "image/png")
+                .status,
+            201);
+
+  // Only to an organisation taking part as police or prosecutor.
+  EXPECT_EQ(Call("cec-analyst", "POST", "/api/v1/incidents/" + id + "/packages",
+                 json::serialize(json::object{{"recipient", "CERT"}}))
+                .status,
+            400);
+  EXPECT_EQ(Call("police-liaison", "POST", "/api/v1/incidents/" + id + "/packages",
+                 json::serialize(json::object{{"recipient", "Police"}}))
+                .status,
+            403);
+  auto made = Call("cec-analyst", "POST", "/api/v1/incidents/" + id + "/packages",
+                   json::serialize(json::object{{"recipient", "Police"}}));
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::string pid(Parse(made).at("id").as_string());
+
+  // The police liaison sees it waiting, with a notification.
+  auto waiting = Parse(Call("police-liaison", "GET", "/api/v1/packages?acknowledged=false"));
+  bool found = false;
+  for (const auto& p : waiting.at("items").as_array()) found |= p.at("id").as_string() == pid;
+  EXPECT_TRUE(found) << json::serialize(waiting);
+  auto inbox = Call("police-liaison", "GET", "/api/v1/notifications?unread=true");
+  EXPECT_NE(inbox.body.find("package.received"), std::string::npos) << inbox.body;
+  // Not the CERT, not a police viewer, not another organisation.
+  for (const std::string user : {"cert-analyst", "police-viewer", "other-analyst"}) {
+    EXPECT_EQ(Call(user, "GET", "/api/v1/packages/" + pid).status, 404) << user;
+    EXPECT_EQ(Call(user, "POST", "/api/v1/packages/" + pid + "/acknowledge").status, 404) << user;
+    EXPECT_EQ(Call(user, "GET", "/api/v1/packages").body.find(pid), std::string::npos) << user;
+  }
+
+  // Downloaded, it verifies offline against the hub's pinned key.
+  auto zip = Call("police-liaison", "GET", "/api/v1/packages/" + pid);
+  ASSERT_EQ(zip.status, 200);
+  EXPECT_EQ(zip.Header("x-content-sha256"), Sha256Hex(zip.body));
+  auto key = Parse(Call("police-liaison", "GET", "/api/v1/packages/key"));
+  TempDir out;
+  WriteFile(out.File("package.zip"), zip.body);
+  auto ok = ecrn::testing::Run({EcrnBin(), "evidence", "verify", out.File("package.zip"), "--key",
+                                std::string(key.at("public_key").as_string())});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  std::string tampered = zip.body;
+  const size_t at = tampered.size() / 2;  // inside some entry's data
+  tampered[at] = static_cast<char>(tampered[at] ^ 0x20);
+  WriteFile(out.File("tampered.zip"), tampered);
+  auto bad = ecrn::testing::Run({EcrnBin(), "evidence", "verify", out.File("tampered.zip")});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+
+  // Acknowledged once, on the case's timeline; the sender is told.
+  auto ack = Call("police-liaison", "POST", "/api/v1/packages/" + pid + "/acknowledge");
+  ASSERT_EQ(ack.status, 200) << ack.body;
+  EXPECT_FALSE(Parse(ack).at("acknowledged").is_null());
+  EXPECT_EQ(Call("police-liaison", "POST", "/api/v1/packages/" + pid + "/acknowledge").status, 409);
+  auto timeline = Call("cec-analyst", "GET", "/api/v1/incidents/" + id + "/timeline");
+  EXPECT_NE(timeline.body.find("package.acknowledge"), std::string::npos);
+  EXPECT_NE(timeline.body.find("package.create"), std::string::npos);
+  auto custody = Call("cec-analyst", "GET", "/api/v1/incidents/" + id + "/custody");
+  EXPECT_NE(custody.body.find("evidence.export"), std::string::npos);
+  EXPECT_NE(custody.body.find("package.download"), std::string::npos);
+  EXPECT_NE(Call("cec-analyst", "GET", "/api/v1/notifications").body.find("package.acknowledged"),
+            std::string::npos);
 }
 
 }  // namespace
