@@ -3,10 +3,12 @@
 // police, works the case through the workflow, adds evidence whose custody
 // is logged on every access, exports it as STIX; and organisations that
 // take no part see nothing of it on any path.
+#include <chrono>
 #include <map>
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -14,8 +16,10 @@
 
 #include "ecrn/core/secrets.hpp"
 #include "ecrn/core/time.hpp"
+#include "ecrn/notify/webhook.hpp"
 #include "integration/hub_process.hpp"
 #include "testing/http_client.hpp"
+#include "testing/http_receiver.hpp"
 #include "testing/testing.hpp"
 
 namespace ecrn::testing {
@@ -38,7 +42,7 @@ class IncidentFlowTest : public ::testing::Test {
         {"cec-analyst", {"CEC", "analyst"}},       {"cec-viewer", {"CEC", "viewer"}},
         {"police-liaison", {"Police", "liaison"}}, {"police-viewer", {"Police", "viewer"}},
         {"cert-analyst", {"CERT", "analyst"}},     {"other-analyst", {"Other", "analyst"}},
-        {"other-admin", {"Other", "org-admin"}},
+        {"other-admin", {"Other", "org-admin"}},   {"police-admin", {"Police", "org-admin"}},
     };
     for (const auto& [name, org_role] : users) {
       Admin({"user", "add", "--org", org_role.first, "--username", name, "--role", org_role.second},
@@ -451,6 +455,47 @@ TEST_F(IncidentFlowTest, ACrimeReportPackageReachesThePoliceAndIsAcknowledged) {
   EXPECT_NE(custody.body.find("package.download"), std::string::npos);
   EXPECT_NE(Call("cec-analyst", "GET", "/api/v1/notifications").body.find("package.acknowledged"),
             std::string::npos);
+}
+
+TEST_F(IncidentFlowTest, AWebhookOfTheRecipientIsCalledSignedWhenAPackageArrives) {
+  HttpReceiver receiver;
+  auto hook = Call("police-admin", "POST", "/api/v1/webhooks",
+                   json::serialize(json::object{{"url", receiver.Url("/ecrn")},
+                                                {"events", json::array{"package.received"}}}));
+  ASSERT_EQ(hook.status, 201) << hook.body;
+  const std::string secret(Parse(hook).at("secret").as_string());
+  EXPECT_EQ(Call("police-liaison", "POST", "/api/v1/webhooks",
+                 json::serialize(json::object{{"url", receiver.Url("/x")}}))
+                .status,
+            403);
+  EXPECT_EQ(Call("police-admin", "POST", "/api/v1/webhooks",
+                 json::serialize(json::object{{"url", "ftp://example.org/"}}))
+                .status,
+            400);
+
+  auto view = NewCase("Deepfake of the chairperson", "deepfake-impersonation");
+  const std::string id(view.at("stix_id").as_string());
+  ASSERT_EQ(Invite(id, "Police", "prosecutor").status, 200);
+  auto made = Call("cec-analyst", "POST", "/api/v1/incidents/" + id + "/packages",
+                   json::serialize(json::object{{"recipient", "Police"}}));
+  ASSERT_EQ(made.status, 201) << made.body;
+
+  // The hub's dispatcher delivers it (it polls the queue every 2 s).
+  std::vector<ReceivedRequest> got;
+  for (int i = 0; i < 300 && got.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    got = receiver.requests();
+  }
+  ASSERT_EQ(got.size(), 1u) << server_->process.Stderr();
+  const auto& r = got[0];
+  EXPECT_EQ(r.Header("x-ecrn-event"), "package.received");
+  EXPECT_NE(r.body.find(id), std::string::npos) << r.body;
+  auto verified = notify::VerifyWebhookSignature(secret, r.Header("x-ecrn-timestamp"), r.body,
+                                                 r.Header("x-ecrn-signature"), SystemClock().Now());
+  EXPECT_TRUE(verified.ok()) << verified.error().ToString();
+  EXPECT_FALSE(notify::VerifyWebhookSignature("wrong", r.Header("x-ecrn-timestamp"), r.body,
+                                              r.Header("x-ecrn-signature"), SystemClock().Now())
+                   .ok());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // to stderr; stdout carries only the "listening on" line.
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <iterator>
 #include <limits>
@@ -29,7 +30,11 @@
 #include "ecrn/http/static_files.hpp"
 #include "ecrn/http/stream.hpp"
 #include "ecrn/http/taxii.hpp"
+#include "ecrn/notify/dispatcher.hpp"
 #include "ecrn/notify/object_events.hpp"
+#include "ecrn/notify/smtp.hpp"
+#include "ecrn/notify/store_queue.hpp"
+#include "ecrn/notify/webhook.hpp"
 
 namespace ecrn::cli {
 namespace {
@@ -46,6 +51,16 @@ struct ServeArgs {
   std::string log_format = "json";
   int stream_recheck_ms = 5000;
   int auth_cache_ms = 1000;
+  // Outgoing e-mail (docs/notifications.md); no --smtp-url: e-mail
+  // deliveries are given up with a reason, webhooks still go out.
+  std::string smtp_url;
+  std::string smtp_from;
+  std::string smtp_from_name = "ECRN";
+  std::string smtp_user;
+  int smtp_timeout_s = 30;
+  std::string smtp_starttls = "required";
+  std::string smtp_ca_file;
+  bool no_deliveries = false;
 };
 
 spdlog::level::level_enum ToSpdlog(http::LogLevel level) {
@@ -226,6 +241,38 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   stream_options.on_error = [log](const std::string& m) { log(http::LogLevel::kWarning, m); };
   http::AddStreamRoute(router, store, auth, events, std::move(stream_options));
   http::AddMetricsRoute(router, metrics, args.metrics_token);
+  // Outgoing notifications: one worker per server takes due deliveries from
+  // the database's queue (claims with leases, so servers never send one twice).
+  notify::StoreDeliveryQueue delivery_queue(store.Incidents());
+  auto dispatch_log = [log](notify::LogLevel level, const std::string& m) {
+    log(level == notify::LogLevel::kError     ? http::LogLevel::kError
+        : level == notify::LogLevel::kWarning ? http::LogLevel::kWarning
+                                              : http::LogLevel::kInfo,
+        "notify: " + m);
+  };
+  // The senders outlive the dispatcher that uses them (declared first).
+  notify::WebhookSender webhooks(notify::StoreWebhookSecrets(store.Incidents()), clock);
+  std::unique_ptr<notify::SmtpSender> mail;
+  if (!args.smtp_url.empty()) {
+    notify::SmtpConfig smtp;
+    smtp.url = args.smtp_url;
+    smtp.from = args.smtp_from;
+    smtp.from_name = args.smtp_from_name;
+    smtp.username = args.smtp_user;
+    if (const char* password = std::getenv("ECRN_SMTP_PASSWORD")) smtp.password = password;
+    smtp.timeout = std::chrono::seconds(args.smtp_timeout_s);
+    smtp.ca_file = args.smtp_ca_file;
+    auto starttls = notify::ParseStartTls(args.smtp_starttls);
+    if (!starttls) return Fail(starttls.error(), kExitUsage);
+    smtp.starttls = *starttls;
+    auto sender = notify::SmtpSender::Create(smtp, clock);
+    if (!sender) return Fail(sender.error(), kExitUsage);
+    mail = std::move(*sender);
+  }
+  notify::Dispatcher dispatcher(delivery_queue, clock, {}, dispatch_log);
+  dispatcher.SetSender(std::string(notify::kChannelWebhook), webhooks);
+  if (mail) dispatcher.SetSender(std::string(notify::kChannelEmail), *mail);
+  if (!args.no_deliveries) dispatcher.Start();
   metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",
                    [&store, log] {
                      auto count = store.CountObjects(std::nullopt);
@@ -295,6 +342,28 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
   serve->add_option("--log-format", args->log_format, "Log lines on stderr: json or text")
       ->check(CLI::IsMember({"json", "text"}))
       ->capture_default_str();
+  serve->add_option(
+      "--smtp-url", args->smtp_url,
+      "SMTP relay for e-mail notifications: smtp://host[:port] or smtps://host[:port]");
+  serve->add_option("--smtp-from", args->smtp_from, "From address of notification e-mail");
+  serve->add_option("--smtp-from-name", args->smtp_from_name, "Display name in From")
+      ->capture_default_str();
+  serve->add_option("--smtp-user", args->smtp_user,
+                    "SMTP AUTH user name (password from ECRN_SMTP_PASSWORD)");
+  serve
+      ->add_option("--smtp-timeout", args->smtp_timeout_s,
+                   "Seconds for connecting to the SMTP relay and for the whole exchange")
+      ->check(CLI::Range(1, 600))
+      ->capture_default_str();
+  serve
+      ->add_option("--smtp-starttls", args->smtp_starttls,
+                   "STARTTLS: required, opportunistic or off")
+      ->check(CLI::IsMember({"required", "opportunistic", "off"}))
+      ->capture_default_str();
+  serve->add_option("--smtp-ca-file", args->smtp_ca_file,
+                    "PEM certificate authorities to trust for the SMTP relay");
+  serve->add_flag("--no-deliveries", args->no_deliveries,
+                  "Do not send queued e-mail and webhook notifications from this server");
   serve->add_flag("-v,--verbose", args->verbose, "Debug logging (to stderr)");
   serve->callback([&ctx, args]() { ctx.action = [&ctx, args]() { return Serve(ctx, *args); }; });
 }
