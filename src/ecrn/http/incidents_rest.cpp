@@ -73,16 +73,21 @@ Result<Loaded> LoadCaseParam(Rest& rest, const Caller& c, const RouteContext& ct
 
 // --- reporting clocks -----------------------------------------------------------------
 
-// The rules the operators configured (unreadable rows are skipped: a rule
-// is checked when it is stored).
+// The rules the operators configured. A rule is checked when it is stored;
+// a row that cannot be read all the same is logged and left out.
 Result<std::vector<incident::ClockRule>> ConfiguredRules(Rest& rest) {
   ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.Incidents().ListReportingRules());
   std::vector<incident::ClockRule> rules;
   for (const auto& row : rows) {
     auto value = stix::ParseJson(row.json);
-    if (!value.ok()) continue;
-    auto rule = incident::RuleFromJson(*value);
-    if (rule.ok()) rules.push_back(std::move(*rule));
+    auto rule =
+        value.ok() ? incident::RuleFromJson(*value) : Result<incident::ClockRule>(value.error());
+    if (rule.ok()) {
+      rules.push_back(std::move(*rule));
+    } else if (rest.log) {
+      rest.log(LogLevel::kError, "clock rule " + std::to_string(row.id) +
+                                     " is unreadable and ignored: " + rule.error().message);
+    }
   }
   return rules;
 }
@@ -98,12 +103,16 @@ Result<incident::ClockRule> RuleFor(Rest& rest, int64_t owner_org, std::string_v
 
 // --- rows and records ----------------------------------------------------------------
 
-std::optional<int64_t> UserIdOf(const std::optional<std::string>& text) {
-  if (!text) return std::nullopt;
+// A whole decimal integer, or nullopt.
+std::optional<int64_t> ParseId(std::string_view text) {
   int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), id);
-  if (ec != std::errc() || ptr != text->data() + text->size()) return std::nullopt;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) return std::nullopt;
   return id;
+}
+
+std::optional<int64_t> UserIdOf(const std::optional<std::string>& text) {
+  return text ? ParseId(*text) : std::nullopt;
 }
 
 // Copies the case into the row's columns and document.
@@ -447,12 +456,9 @@ Result<Response> ListIncidents(Rest& rest, const Caller& c, const RouteContext& 
       if (value != "true" && value != "false") return Error::Invalid("mine: true or false");
       if (value == "true") q.assignee_user = p.user_id;
     } else if (key == "after") {
-      int64_t after = 0;
-      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), after);
-      if (ec != std::errc() || ptr != value.data() + value.size()) {
-        return Error::Invalid("after: an incident id");
-      }
-      q.after_id = after;
+      auto after = ParseId(value);
+      if (!after) return Error::Invalid("after: an incident id");
+      q.after_id = *after;
     } else {
       return Error::Invalid("unknown parameter " + key);
     }
@@ -568,8 +574,7 @@ Result<std::string> CaseUser(Rest& rest, const Loaded& l, const json::value& v,
 Result<incident::EditFields> EditFromJson(const json::object& fields) {
   std::vector<incident::FieldProblem> problems;
   // Read the members present as a report form would (same names and types).
-  json::object as_report = fields;
-  incident::ReportInput in = incident::ReportInputFromJson(as_report, problems);
+  incident::ReportInput in = incident::ReportInputFromJson(fields, problems);
   if (!problems.empty()) return incident::ProblemsError(problems);
   incident::EditFields e;
   for (const auto& [key, value] : fields) {
@@ -749,21 +754,14 @@ Result<Response> ChangeIncident(Rest& rest, const Caller& c, const RouteContext&
   ECRN_ASSIGN_OR_RETURN(
       auto l, UpdateCase(rest, c, ctx, id, rev, [&](const Loaded& l, Micros now) -> Result<Update> {
         ECRN_ASSIGN_OR_RETURN(auto ch, ChangeFromJson(rest, c, l, change->as_object()));
-        Result<incident::ChangeOutcome> out =
-            std::holds_alternative<incident::ApplyPlaybookChange>(ch)
-                ? incident::ApplyPlaybook(l.c, std::get<incident::ApplyPlaybookChange>(ch).playbook,
-                                          actor, now)
-                : incident::ApplyChange(l.c, ch, actor, now);
-        if (!out.ok()) return out.error();
-        return Update{std::move(out->updated), std::move(out->events), std::nullopt};
+        ECRN_ASSIGN_OR_RETURN(auto out, incident::ApplyChange(l.c, ch, actor, now));
+        return Update{std::move(out.updated), std::move(out.events), std::nullopt};
       }));
   ECRN_ASSIGN_OR_RETURN(auto view, CaseView(rest, c.principal, l, rest.clock.Now()));
   return Json(200, view);
 }
 
 // --- comments and the timeline -------------------------------------------------------
-
-bool ValidText(std::string_view s) { return AuditTextIsValid(s); }
 
 Result<Response> AddComment(Rest& rest, const Caller& c, const RouteContext& ctx) {
   ECRN_ASSIGN_OR_RETURN(auto l, LoadCaseParam(rest, c, ctx));
@@ -773,7 +771,7 @@ Result<Response> AddComment(Rest& rest, const Caller& c, const RouteContext& ctx
   ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
   const std::string text = StringField(body, "text");
   if (text.empty()) return Error::Invalid("text: required");
-  if (text.size() > kMaxCommentBytes || !ValidText(text)) {
+  if (text.size() > kMaxCommentBytes || !AuditTextIsValid(text)) {
     return Error::Invalid("text: at most 10,000 bytes of UTF-8");
   }
   const Micros now = rest.clock.Now();
@@ -810,12 +808,8 @@ Result<Response> ListLog(Rest& rest, const Caller& c, const RouteContext& ctx,
     if (key == "limit") {
       ECRN_ASSIGN_OR_RETURN(limit, PageLimit(value, kMaxTimelinePage));
     } else if (key == "after") {
-      int64_t seq = 0;
-      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), seq);
-      if (ec != std::errc() || ptr != value.data() + value.size()) {
-        return Error::Invalid("after: a sequence number");
-      }
-      after = seq;
+      after = ParseId(value);
+      if (!after) return Error::Invalid("after: a sequence number");
     } else {
       return Error::Invalid("unknown parameter " + key);
     }
@@ -1227,12 +1221,8 @@ Result<Response> ListNotifications(Rest& rest, const Caller& c, const RouteConte
       if (value != "true" && value != "false") return Error::Invalid("unread: true or false");
       unread = value == "true";
     } else if (key == "after") {
-      int64_t id = 0;
-      auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
-      if (ec != std::errc() || ptr != value.data() + value.size()) {
-        return Error::Invalid("after: a notification id");
-      }
-      after = id;
+      after = ParseId(value);
+      if (!after) return Error::Invalid("after: a notification id");
     } else if (key == "limit") {
       ECRN_ASSIGN_OR_RETURN(limit, PageLimit(value, 500));
     } else {
@@ -1508,10 +1498,10 @@ struct LoadedPackage {
   store::IncidentRow incident;
 };
 
+// With `zip`, the package's bytes are moved there.
 Result<LoadedPackage> LoadPackage(Rest& rest, const Caller& c, const RouteContext& ctx,
-                                  bool with_zip, std::string* zip) {
+                                  std::string* zip) {
   auto id = ctx.Param("package_id");
-  store::PackageRow row;
   auto file = rest.store.Incidents().ReadPackage(*id);
   if (!file.ok()) {
     if (file.error().code == ErrorCode::kNotFound) return Error::NotFound("no such package");
@@ -1523,7 +1513,7 @@ Result<LoadedPackage> LoadPackage(Rest& rest, const Caller& c, const RouteContex
                               file->row.recipient_org)) {
     return Error::NotFound("no such package");
   }
-  if (with_zip && zip) *zip = std::move(file->zip);
+  if (zip) *zip = std::move(file->zip);
   return LoadedPackage{std::move(file->row), std::move(incident)};
 }
 
@@ -1568,7 +1558,7 @@ Result<Response> ListPackages(Rest& rest, const Caller& c, const RouteContext& c
 
 Result<Response> DownloadPackage(Rest& rest, const Caller& c, const RouteContext& ctx) {
   std::string zip;
-  ECRN_ASSIGN_OR_RETURN(auto lp, LoadPackage(rest, c, ctx, true, &zip));
+  ECRN_ASSIGN_OR_RETURN(auto lp, LoadPackage(rest, c, ctx, &zip));
   const bool intact = Sha256Hex(zip) == lp.row.sha256;
   const Micros now = rest.clock.Now();
   ECRN_TRY(rest.store.Incidents().AppendIncidentLog(
@@ -1588,7 +1578,7 @@ Result<Response> DownloadPackage(Rest& rest, const Caller& c, const RouteContext
 }
 
 Result<Response> AcknowledgePackage(Rest& rest, const Caller& c, const RouteContext& ctx) {
-  ECRN_ASSIGN_OR_RETURN(auto lp, LoadPackage(rest, c, ctx, false, nullptr));
+  ECRN_ASSIGN_OR_RETURN(auto lp, LoadPackage(rest, c, ctx, nullptr));
   const policy::IncidentFacts facts{lp.incident.owner_org, lp.incident.participants};
   if (!policy::CanAcknowledgePackage(c.principal, facts, lp.row.recipient_org)) {
     return Forbidden("the receiving organisation's liaisons acknowledge a package");
