@@ -17,9 +17,11 @@
 #include "ecrn/incident/case.hpp"
 #include "ecrn/incident/clocks.hpp"
 #include "ecrn/incident/playbooks.hpp"
+#include "ecrn/incident/sharing.hpp"
 #include "ecrn/incident/stix_case.hpp"
 #include "ecrn/incident/vocab.hpp"
 #include "ecrn/incident/workflow.hpp"
+#include "ecrn/intel/read.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
 
@@ -1603,6 +1605,117 @@ Result<Response> PackageKey(Rest& rest, const Caller&, const RouteContext&) {
   return Json(200, json::object{{"algorithm", "Ed25519"}, {"public_key", key.PublicKeyHex()}});
 }
 
+// --- sharing from a case ------------------------------------------------------------
+
+constexpr size_t kMaxPublishAtOnce = 500;
+
+// A request to share from a case: the case (which the caller manages), the
+// body, the channel ("channel": a numeric id the caller may see; whether
+// they may write it is intel::Publish's check) and the optional TLP.
+struct Sharing {
+  Loaded l;
+  json::object body;
+  store::Channel channel;
+  std::optional<stix::Tlp> tlp;
+};
+
+Result<Sharing> OpenSharing(Rest& rest, const Caller& c, const RouteContext& ctx,
+                            std::string_view what) {
+  ECRN_ASSIGN_OR_RETURN(auto l, LoadCaseParam(rest, c, ctx));
+  if (!policy::CanManageIncident(c.principal, l.Facts())) {
+    return Forbidden("only the reporting organisation's analysts " + std::string(what));
+  }
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  const auto* v = body.if_contains("channel");
+  if (!v || !v->is_int64()) return Error::Invalid("channel: the id of a channel");
+  ECRN_ASSIGN_OR_RETURN(auto channel, VisibleChannel(rest, c, v->as_int64()));
+  ECRN_ASSIGN_OR_RETURN(auto tlp, TlpField(body));
+  return Sharing{std::move(l), std::move(body), std::move(channel), tlp};
+}
+
+// Records on the case's timeline what left it, after it was published.
+Result<void> RecordSharing(Rest& rest, const Caller& c, const RouteContext& ctx, const Loaded& l,
+                           std::string action, const store::Channel& ch, json::array results) {
+  json::object detail{{"channel", json::object{{"id", ch.id}, {"name", ch.name}}},
+                      {"objects", std::move(results)}};
+  ECRN_TRY(rest.store.Incidents().AppendIncidentLog(
+      l.row.id, store::IncidentLog::kTimeline,
+      CaseRecord(c, ctx, rest.clock.Now(), std::move(action), l.row.stix_id, l.row.owner_org,
+                 detail)));
+  return {};
+}
+
+// POST /api/v1/incidents/{id}/publish: sanitised copies of the case's linked
+// indicators (incident/sharing.hpp) into a channel, in one action; the case
+// stays private. Body {"channel": id, "indicators": [{"id", "name"?}], "tlp"?}.
+Result<Response> PublishFromCase(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto sh, OpenSharing(rest, c, ctx, "publish from a case"));
+  const auto& [l, body, ch, tlp] = sh;
+  const auto* list = body.if_contains("indicators");
+  if (!list || !list->is_array() || list->as_array().empty() ||
+      list->as_array().size() > kMaxPublishAtOnce) {
+    return Error::Invalid(
+        "indicators: a list of 1 to 500 {\"id\": linked indicator id, "
+        "\"name\": optional new name}");
+  }
+  const Micros now = rest.clock.Now();
+  std::vector<stix::Object> objects;
+  std::vector<std::string> sources;
+  for (const auto& item : list->as_array()) {
+    const json::object* o = item.if_object();
+    const std::string id = o ? StringField(*o, "id") : "";
+    if (id.empty()) return Error::Invalid("indicators: every entry needs an id");
+    const bool linked = std::any_of(l.c.links.begin(), l.c.links.end(),
+                                    [&](const auto& k) { return k.object_id == id; });
+    if (!linked) return Error::Invalid(id + ": not linked to this case");
+    auto d = intel::Describe(rest.store, c.principal, id, now);
+    if (!d.ok()) {
+      if (d.error().code == ErrorCode::kNotFound) {
+        return Error::Invalid(id + ": you cannot read this object");
+      }
+      return d.error();
+    }
+    ECRN_ASSIGN_OR_RETURN(auto original, stix::ParseJson(d->latest.json));
+    if (!original.is_object()) return Error::Internal("stored object " + id + " is not JSON");
+    ECRN_ASSIGN_OR_RETURN(
+        auto copy, incident::SanitisedIndicator(original.as_object(), UuidV4(), now,
+                                                c.principal.org_identity, StringField(*o, "name")));
+    objects.emplace_back(std::move(copy));
+    if (tlp) SetTlp(objects.back(), *tlp);
+    sources.push_back(id);
+  }
+  ECRN_ASSIGN_OR_RETURN(auto results,
+                        PublishObjects(rest, c, ctx.request, ch, objects, {}, "incident.publish"));
+  for (size_t i = 0; i < results.size(); ++i) results[i].as_object()["from"] = sources[i];
+  ECRN_TRY(RecordSharing(rest, c, ctx, l, "intel.publish", ch, results));
+  return Json(201, json::object{{"results", std::move(results)}});
+}
+
+// POST /api/v1/incidents/{id}/assistance: a request for assistance, as a
+// STIX note without the case's details (incident/sharing.hpp), into a
+// channel. Body {"channel": id, "summary", "needs", "tlp"?}.
+Result<Response> RequestAssistance(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto sh, OpenSharing(rest, c, ctx, "ask for assistance"));
+  const auto& [l, body, ch, tlp] = sh;
+  incident::AssistanceRequest request;
+  request.summary = StringField(body, "summary");
+  request.needs = StringField(body, "needs");
+  ECRN_ASSIGN_OR_RETURN(
+      auto note,
+      incident::AssistanceNote(l.c, request, UuidV4(), rest.clock.Now(), c.principal.org_identity));
+  std::vector<stix::Object> objects{stix::Object(std::move(note))};
+  if (tlp) SetTlp(objects.back(), *tlp);
+  ECRN_ASSIGN_OR_RETURN(
+      auto results, PublishObjects(rest, c, ctx.request, ch, objects, {}, "incident.assistance"));
+  const auto& result = results.at(0).as_object();
+  if (result.at("status").as_string() == "rejected") {
+    return Error::Invalid("the request was not accepted: " +
+                          std::string(result.at("message").as_string()));
+  }
+  ECRN_TRY(RecordSharing(rest, c, ctx, l, "assistance.request", ch, results));
+  return Json(201, result);
+}
+
 }  // namespace
 
 void AddIncidentRoutes(Router& router, std::shared_ptr<api::Rest> rest) {
@@ -1635,6 +1748,8 @@ void AddIncidentRoutes(Router& router, std::shared_ptr<api::Rest> rest) {
   router.Add("GET", "/api/v1/incidents/{id}/evidence/{evidence_id}",
              Authed(rest, DownloadEvidence));
   router.Add("GET", "/api/v1/incidents/{id}/stix", Authed(rest, ExportStix));
+  router.Add("POST", "/api/v1/incidents/{id}/publish", Authed(rest, PublishFromCase));
+  router.Add("POST", "/api/v1/incidents/{id}/assistance", Authed(rest, RequestAssistance));
   router.Add("GET", "/api/v1/clock-rules", Authed(rest, ListRules));
   router.Add("PUT", "/api/v1/clock-rules", Authed(rest, PutRule));
   router.Add("DELETE", "/api/v1/clock-rules/{rule_id}", Authed(rest, DeleteRule));
