@@ -199,3 +199,26 @@ export function TlpOptions() {
     </>
   );
 }
+
+// A write the user started: busy while it runs, its error, or done. run()
+// answers whether it succeeded and calls `onDone` when it did.
+export function useWrite(onDone: () => void) {
+  const [state, setState] = useState<{ busy: boolean; error: unknown; done: boolean }>({
+    busy: false,
+    error: null,
+    done: false,
+  });
+  const run = async (write: () => Promise<unknown>) => {
+    setState({ busy: true, error: null, done: false });
+    try {
+      await write();
+      setState({ busy: false, error: null, done: true });
+      onDone();
+      return true;
+    } catch (error) {
+      setState({ busy: false, error, done: false });
+      return false;
+    }
+  };
+  return { ...state, run };
+}
