@@ -152,3 +152,14 @@ export function renderWithProviders(
     </I18nProvider>,
   );
 }
+
+// The text of an uploaded Blob (jsdom's Blob has no text()).
+export function blobText(blob: Blob | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!blob) return reject(new Error('no body'));
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
+}

@@ -172,12 +172,12 @@ function VocabRadios({
             aria-describedby={`${name}-${e.token}-def`}
             onChange={() => onChange(e.token)}
           />
-          <label htmlFor={`${name}-${e.token}`}>
-            {e.label}
-            <span className="hint" id={`${name}-${e.token}-def`}>
+          <div>
+            <label htmlFor={`${name}-${e.token}`}>{e.label}</label>
+            <p className="hint" id={`${name}-${e.token}-def`}>
               {e.definition}
-            </span>
-          </label>
+            </p>
+          </div>
         </div>
       ))}
     </fieldset>
@@ -211,12 +211,12 @@ function VocabChecks({
               onChange(ev.target.checked ? [...value, e.token] : value.filter((x) => x !== e.token))
             }
           />
-          <label htmlFor={`${name}-${e.token}`}>
-            {e.label}
-            <span className="hint" id={`${name}-${e.token}-def`}>
+          <div>
+            <label htmlFor={`${name}-${e.token}`}>{e.label}</label>
+            <p className="hint" id={`${name}-${e.token}-def`}>
               {e.definition}
-            </span>
-          </label>
+            </p>
+          </div>
         </div>
       ))}
     </fieldset>
@@ -600,11 +600,14 @@ function Wizard({ v }: { v: Vocabulary }) {
           </button>
         )}
         {step < last ? (
-          <button type="button" className="primary" onClick={next}>
+          // Keys keep React from turning this very button into the submit
+          // button while its click is still being handled (which would send
+          // the report before the user has reviewed it).
+          <button key="next" type="button" className="primary" onClick={next}>
             {t('report.next')}
           </button>
         ) : (
-          <button type="submit" className="primary" disabled={busy}>
+          <button key="submit" type="submit" className="primary" disabled={busy}>
             {busy ? t('submit.submitting') : t('report.submit')}
           </button>
         )}
