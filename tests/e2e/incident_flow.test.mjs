@@ -21,6 +21,7 @@ import {
   launchSharedBrowser,
   openPage,
   scratch,
+  signIn as signInAs,
   startServer,
   teardown,
 } from './harness.mjs';
@@ -72,13 +73,8 @@ after(() =>
   ),
 );
 
-async function signIn(name) {
-  const { page } = people[name];
-  await page.goto(`${base}/`);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Password').fill(kPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+function signIn(name) {
+  return signInAs(people[name].page, base, name, kPassword);
 }
 
 async function assertClean(name) {

@@ -222,3 +222,25 @@ export function useWrite(onDone: () => void) {
   };
   return { ...state, run };
 }
+
+// One term and its description in a <dl className="facts">.
+export function Fact({ term, children, wide }: { term: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className={wide ? 'fact-wide' : undefined}>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+// Problems found in a form before sending it (announced: role=alert).
+export function FormProblems({ messages }: { messages: readonly string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <div className="error" role="alert">
+      {messages.map((m) => (
+        <p key={m}>{m}</p>
+      ))}
+    </div>
+  );
+}

@@ -7,10 +7,10 @@ import type { FormEvent } from 'react';
 import { api, queryString } from '../api';
 import { Countdown, useNow } from '../components/Countdown';
 import { DataTable, ErrorMessage, LoadState, Loading, PageHeading, useLoad } from '../components/common';
-import { TextField } from '../components/fields';
+import { LabelledSelect, TextField } from '../components/fields';
 import { useI18n } from '../i18n/i18n';
 import { incidentPath, kVocabularyPath, label } from '../incidents';
-import type { IncidentList, IncidentSummary, VocabEntry, Vocabulary } from '../incidents';
+import type { IncidentList, IncidentSummary, Vocabulary } from '../incidents';
 import { Link, useLocation } from '../router';
 import { useUser } from '../session';
 import { canReport } from './IncidentReportPage';
@@ -23,35 +23,6 @@ function filtersFrom(search: URLSearchParams): Filters {
   const f = {} as Filters;
   for (const name of kFilterNames) f[name] = search.get(name) ?? '';
   return f;
-}
-
-function VocabSelect({
-  id,
-  text,
-  value,
-  entries,
-  onChange,
-}: {
-  id: string;
-  text: string;
-  value: string;
-  entries: VocabEntry[];
-  onChange: (v: string) => void;
-}) {
-  const { t } = useI18n();
-  return (
-    <div className="field">
-      <label htmlFor={id}>{text}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)}>
-        <option value="">{t('incidents.any')}</option>
-        {entries.map((e) => (
-          <option key={e.token} value={e.token}>
-            {e.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
 }
 
 function Rows({ items, vocab, next }: { items: IncidentSummary[]; vocab: Vocabulary; next: boolean }) {
@@ -139,46 +110,40 @@ export function IncidentListPage() {
         {(v) => (
           <>
             <form className="form search-form" onSubmit={onSubmit} aria-label={t('incidents.filters')}>
-              <VocabSelect
-                id="filter-status"
-                text={t('incidents.status')}
-                value={form.status}
-                entries={v.statuses}
-                onChange={set('status')}
-              />
-              <VocabSelect
-                id="filter-severity"
-                text={t('incidents.severity')}
-                value={form.severity}
-                entries={v.severities}
-                onChange={set('severity')}
-              />
-              <VocabSelect
-                id="filter-category"
-                text={t('incidents.category')}
-                value={form.category}
-                entries={v.categories}
-                onChange={set('category')}
-              />
+              {(
+                [
+                  ['status', t('incidents.status'), v.statuses],
+                  ['severity', t('incidents.severity'), v.severities],
+                  ['category', t('incidents.category'), v.categories],
+                ] as const
+              ).map(([name, text, options]) => (
+                <LabelledSelect
+                  key={name}
+                  id={`filter-${name}`}
+                  label={text}
+                  empty={t('incidents.any')}
+                  value={form[name]}
+                  options={options}
+                  onChange={set(name)}
+                />
+              ))}
               <TextField id="filter-q" label={t('incidents.text')} value={form.q} onChange={set('q')} />
-              <div className="check">
-                <input
-                  type="checkbox"
-                  id="filter-overdue"
-                  checked={form.overdue === 'true'}
-                  onChange={(e) => set('overdue')(e.target.checked ? 'true' : '')}
-                />
-                <label htmlFor="filter-overdue">{t('incidents.overdueOnly')}</label>
-              </div>
-              <div className="check">
-                <input
-                  type="checkbox"
-                  id="filter-mine"
-                  checked={form.mine === 'true'}
-                  onChange={(e) => set('mine')(e.target.checked ? 'true' : '')}
-                />
-                <label htmlFor="filter-mine">{t('incidents.mine')}</label>
-              </div>
+              {(
+                [
+                  ['overdue', t('incidents.overdueOnly')],
+                  ['mine', t('incidents.mine')],
+                ] as const
+              ).map(([name, text]) => (
+                <div className="check" key={name}>
+                  <input
+                    type="checkbox"
+                    id={`filter-${name}`}
+                    checked={form[name] === 'true'}
+                    onChange={(e) => set(name)(e.target.checked ? 'true' : '')}
+                  />
+                  <label htmlFor={`filter-${name}`}>{text}</label>
+                </div>
+              ))}
               <div className="actions">
                 <button type="submit" className="primary">
                   {t('incidents.apply')}

@@ -14,6 +14,8 @@ import {
   DataTable,
   DateTime,
   ErrorMessage,
+  Fact,
+  FormProblems,
   LoadState,
   Loading,
   PageHeading,
@@ -21,7 +23,7 @@ import {
   useLoad,
   useWrite,
 } from '../components/common';
-import { TextField } from '../components/fields';
+import { LabelledSelect, TextAreaField, TextField } from '../components/fields';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/i18n';
 import { formatBytes, impactKey, incidentApi, kVocabularyPath, label, localInputToUtc } from '../incidents';
@@ -64,17 +66,22 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-function Fact({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt>{term}</dt>
-      <dd>{children}</dd>
-    </div>
-  );
-}
-
 function WriteError({ write }: { write: Write }) {
   return <ErrorMessage error={write.error} />;
+}
+
+// The end of a form: what went wrong with its last write, and its button.
+function FormEnd({ write, label, disabled = false }: { write: Write; label: string; disabled?: boolean }) {
+  return (
+    <>
+      <WriteError write={write} />
+      <div className="actions">
+        <button type="submit" disabled={write.busy || disabled}>
+          {label}
+        </button>
+      </div>
+    </>
+  );
 }
 
 function personName(people: Person[], id: string | null | undefined): string {
@@ -137,10 +144,9 @@ function Summary({ view, vocab }: { view: IncidentView; vocab: Vocabulary }) {
       <Fact term={t('case.stixId')}>
         <span className="mono">{c.id}</span>
       </Fact>
-      <div className="fact-wide">
-        <dt>{t('report.description')}</dt>
-        <dd className="prewrap">{c.description}</dd>
-      </div>
+      <Fact term={t('report.description')} wide>
+        <span className="prewrap">{c.description}</span>
+      </Fact>
     </dl>
   );
 }
@@ -422,17 +428,8 @@ function Tasks({ ctx }: { ctx: Ctx }) {
             value={due}
             onChange={setDue}
           />
-          {problem && (
-            <div className="error" role="alert">
-              <p>{problem}</p>
-            </div>
-          )}
-          <WriteError write={write} />
-          <div className="actions">
-            <button type="submit" disabled={write.busy}>
-              {t('case.addTask')}
-            </button>
-          </div>
+          <FormProblems messages={problem ? [problem] : []} />
+          <FormEnd write={write} label={t('case.addTask')} />
         </form>
       )}
     </Section>
@@ -513,16 +510,8 @@ function Timeline({ ctx }: { ctx: Ctx }) {
     <Section id="case-timeline" title={t('case.timeline')}>
       {ctx.view.can.contribute && (
         <form className="form" onSubmit={comment}>
-          <div className="field">
-            <label htmlFor="case-comment">{t('case.comment')}</label>
-            <textarea id="case-comment" rows={3} value={text} onChange={(e) => setText(e.target.value)} />
-          </div>
-          <WriteError write={write} />
-          <div className="actions">
-            <button type="submit" disabled={write.busy || !text.trim()}>
-              {t('case.addComment')}
-            </button>
-          </div>
+          <TextAreaField id="case-comment" label={t('case.comment')} value={text} onChange={setText} />
+          <FormEnd write={write} label={t('case.addComment')} disabled={!text.trim()} />
         </form>
       )}
       <LoadState state={page}>
@@ -644,12 +633,7 @@ function EvidenceSection({ ctx }: { ctx: Ctx }) {
             onChange={setReason}
           />
           <p className="hint">{t('case.custodyHint')}</p>
-          <WriteError write={write} />
-          <div className="actions">
-            <button type="submit" disabled={write.busy || !file}>
-              {t('case.upload')}
-            </button>
-          </div>
+          <FormEnd write={write} label={t('case.upload')} disabled={!file} />
         </form>
       )}
     </Section>
@@ -717,22 +701,14 @@ function Participants({ ctx }: { ctx: Ctx }) {
               {t('case.inviteHint')}
             </p>
           </div>
-          <div className="field">
-            <label htmlFor="invite-role">{t('case.role')}</label>
-            <select id="invite-role" value={role} onChange={(e) => setRole(e.target.value)}>
-              {vocab.participant_roles.map((r) => (
-                <option key={r.token} value={r.token}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          <WriteError write={write} />
-          <div className="actions">
-            <button type="submit" disabled={write.busy || !org.trim()}>
-              {t('case.inviteButton')}
-            </button>
-          </div>
+          <LabelledSelect
+            id="invite-role"
+            label={t('case.role')}
+            options={vocab.participant_roles}
+            value={role}
+            onChange={setRole}
+          />
+          <FormEnd write={write} label={t('case.inviteButton')} disabled={!org.trim()} />
         </form>
       )}
     </Section>
@@ -781,27 +757,15 @@ function Links({ ctx }: { ctx: Ctx }) {
         <form className="form inline-form" onSubmit={link} noValidate>
           <h3>{t('case.link')}</h3>
           <TextField id="link-object" label={t('case.objectId')} value={objectId} onChange={setObjectId} />
-          <div className="field">
-            <label htmlFor="link-kind">{t('case.linkKind')}</label>
-            <select id="link-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-              {vocab.link_kinds.map((k) => (
-                <option key={k.token} value={k.token}>
-                  {k.label}
-                </option>
-              ))}
-            </select>
-          </div>
-          {problem && (
-            <div className="error" role="alert">
-              <p>{problem}</p>
-            </div>
-          )}
-          <WriteError write={write} />
-          <div className="actions">
-            <button type="submit" disabled={write.busy}>
-              {t('case.linkButton')}
-            </button>
-          </div>
+          <LabelledSelect
+            id="link-kind"
+            label={t('case.linkKind')}
+            options={vocab.link_kinds}
+            value={kind}
+            onChange={setKind}
+          />
+          <FormProblems messages={problem ? [problem] : []} />
+          <FormEnd write={write} label={t('case.linkButton')} />
         </form>
       )}
     </Section>
@@ -869,23 +833,18 @@ function Packages({ ctx }: { ctx: Ctx }) {
       ) : (
         <form className="form inline-form" onSubmit={create}>
           <h3>{t('case.createPackage')}</h3>
-          <div className="field">
-            <label htmlFor="package-recipient">{t('packages.recipient')}</label>
-            <select id="package-recipient" value={chosen} onChange={(e) => setRecipient(e.target.value)}>
-              {recipients.map((p) => (
-                <option key={p.org.id} value={p.org.id}>
-                  {p.org.name} ({label(vocab.participant_roles, p.role)})
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledSelect
+            id="package-recipient"
+            label={t('packages.recipient')}
+            options={recipients.map((p) => ({
+              token: String(p.org.id),
+              label: `${p.org.name} (${label(vocab.participant_roles, p.role)})`,
+            }))}
+            value={chosen}
+            onChange={setRecipient}
+          />
           <p className="hint">{t('case.packageHint')}</p>
-          <WriteError write={write} />
-          <div className="actions">
-            <button type="submit" disabled={write.busy}>
-              {t('case.createPackageButton')}
-            </button>
-          </div>
+          <FormEnd write={write} label={t('case.createPackageButton')} />
         </form>
       )}
     </Section>

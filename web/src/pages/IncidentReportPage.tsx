@@ -6,11 +6,13 @@
 // /api/v1/incidents), then each evidence file is uploaded to the new case,
 // and the case page opens.
 import { useEffect, useRef, useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import type { FormEvent } from 'react';
 import { ApiError, api, queryString } from '../api';
 import type { User } from '../api';
 import {
   ErrorMessage,
+  Fact,
+  FormProblems,
   LoadState,
   Loading,
   PageHeading,
@@ -18,7 +20,7 @@ import {
   TlpOptions,
   useLoad,
 } from '../components/common';
-import { TextField } from '../components/fields';
+import { LabelledSelect, TextAreaField, TextField } from '../components/fields';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/i18n';
 import {
@@ -144,19 +146,22 @@ function stepProblems(step: number, f: ReportForm, t: (k: MessageKey) => string)
   return out;
 }
 
-// Radio buttons over vocabulary entries, each with its definition.
-function VocabRadios({
+// Radio buttons (or with `multiple`, checkboxes) over vocabulary entries,
+// each with its plain-language definition.
+function VocabChoices({
   name,
   legend,
   entries,
-  value,
+  selected,
   onChange,
+  multiple = false,
 }: {
   name: string;
   legend: string;
   entries: VocabEntry[];
-  value: string;
-  onChange: (v: string) => void;
+  selected: readonly string[];
+  onChange: (v: string[]) => void;
+  multiple?: boolean;
 }) {
   return (
     <fieldset className="field choices">
@@ -164,51 +169,20 @@ function VocabRadios({
       {entries.map((e) => (
         <div key={e.token} className="check choice">
           <input
-            type="radio"
+            type={multiple ? 'checkbox' : 'radio'}
             id={`${name}-${e.token}`}
             name={name}
             value={e.token}
-            checked={value === e.token}
-            aria-describedby={`${name}-${e.token}-def`}
-            onChange={() => onChange(e.token)}
-          />
-          <div>
-            <label htmlFor={`${name}-${e.token}`}>{e.label}</label>
-            <p className="hint" id={`${name}-${e.token}-def`}>
-              {e.definition}
-            </p>
-          </div>
-        </div>
-      ))}
-    </fieldset>
-  );
-}
-
-function VocabChecks({
-  name,
-  legend,
-  entries,
-  value,
-  onChange,
-}: {
-  name: string;
-  legend: string;
-  entries: VocabEntry[];
-  value: string[];
-  onChange: (v: string[]) => void;
-}) {
-  return (
-    <fieldset className="field choices">
-      <legend>{legend}</legend>
-      {entries.map((e) => (
-        <div key={e.token} className="check choice">
-          <input
-            type="checkbox"
-            id={`${name}-${e.token}`}
-            checked={value.includes(e.token)}
+            checked={selected.includes(e.token)}
             aria-describedby={`${name}-${e.token}-def`}
             onChange={(ev) =>
-              onChange(ev.target.checked ? [...value, e.token] : value.filter((x) => x !== e.token))
+              onChange(
+                !multiple
+                  ? [e.token]
+                  : ev.target.checked
+                    ? [...selected, e.token]
+                    : selected.filter((x) => x !== e.token),
+              )
             }
           />
           <div>
@@ -220,15 +194,6 @@ function VocabChecks({
         </div>
       ))}
     </fieldset>
-  );
-}
-
-function Fact({ term, children }: { term: string; children: ReactNode }) {
-  return (
-    <div>
-      <dt>{term}</dt>
-      <dd>{children}</dd>
-    </div>
   );
 }
 
@@ -395,19 +360,14 @@ function Wizard({ v }: { v: Vocabulary }) {
       {step === 0 && (
         <>
           <TextField id="report-title" label={t('report.title')} value={form.title} onChange={set('title')} />
-          <div className="field">
-            <label htmlFor="report-description">{t('report.description')}</label>
-            <textarea
-              id="report-description"
-              rows={5}
-              aria-describedby="report-description-hint"
-              value={form.description}
-              onChange={(e) => set('description')(e.target.value)}
-            />
-            <p className="hint" id="report-description-hint">
-              {t('report.descriptionHint')}
-            </p>
-          </div>
+          <TextAreaField
+            id="report-description"
+            rows={5}
+            label={t('report.description')}
+            hint={t('report.descriptionHint')}
+            value={form.description}
+            onChange={set('description')}
+          />
           <TextField
             id="report-detected"
             type="datetime-local"
@@ -428,27 +388,28 @@ function Wizard({ v }: { v: Vocabulary }) {
 
       {step === 1 && (
         <>
-          <VocabRadios
+          <VocabChoices
             name="category"
             legend={t('report.category')}
             entries={v.categories}
-            value={form.category}
-            onChange={set('category')}
+            selected={[form.category]}
+            onChange={(v) => set('category')(v[0] ?? '')}
           />
-          <VocabChecks
+          <VocabChoices
+            multiple
             name="target"
             legend={t('report.targets')}
             entries={v.election_targets}
-            value={form.targets}
+            selected={form.targets}
             onChange={set('targets')}
           />
           {form.targets.includes('disinformation') && (
-            <VocabRadios
+            <VocabChoices
               name="disinformation"
               legend={t('report.disinformationKind')}
               entries={v.disinformation_kinds}
-              value={form.disinformationKind}
-              onChange={set('disinformationKind')}
+              selected={[form.disinformationKind]}
+              onChange={(v) => set('disinformationKind')(v[0] ?? '')}
             />
           )}
         </>
@@ -456,36 +417,27 @@ function Wizard({ v }: { v: Vocabulary }) {
 
       {step === 2 && (
         <>
-          <div className="field">
-            <label htmlFor="report-systems">{t('report.systems')}</label>
-            <textarea
-              id="report-systems"
-              rows={3}
-              aria-describedby="report-systems-hint"
-              value={form.systems}
-              onChange={(e) => set('systems')(e.target.value)}
-            />
-            <p className="hint" id="report-systems-hint">
-              {t('report.systemsHint')}
-            </p>
-          </div>
+          <TextAreaField
+            id="report-systems"
+            label={t('report.systems')}
+            hint={t('report.systemsHint')}
+            value={form.systems}
+            onChange={set('systems')}
+          />
           <TextField
             id="report-election"
             label={t('report.electionName')}
             value={form.election}
             onChange={set('election')}
           />
-          <div className="field">
-            <label htmlFor="report-phase">{t('report.phase')}</label>
-            <select id="report-phase" value={form.phase} onChange={(e) => set('phase')(e.target.value)}>
-              <option value="">{t('report.phaseNone')}</option>
-              {v.election_phases.map((p) => (
-                <option key={p.token} value={p.token}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          </div>
+          <LabelledSelect
+            id="report-phase"
+            label={t('report.phase')}
+            empty={t('report.phaseNone')}
+            options={v.election_phases}
+            value={form.phase}
+            onChange={set('phase')}
+          />
         </>
       )}
 
@@ -514,12 +466,12 @@ function Wizard({ v }: { v: Vocabulary }) {
               </div>
             ))}
           </fieldset>
-          <VocabRadios
+          <VocabChoices
             name="severity"
             legend={t('report.severity')}
             entries={v.severities}
-            value={form.severity}
-            onChange={set('severity')}
+            selected={[form.severity]}
+            onChange={(v) => set('severity')(v[0] ?? '')}
           />
           <div className="field">
             <label htmlFor="report-tlp">{t('report.tlp')}</label>
@@ -540,25 +492,15 @@ function Wizard({ v }: { v: Vocabulary }) {
 
       {step === 4 && (
         <>
-          <div className="field">
-            <label htmlFor="report-playbook">{t('report.playbookOptional')}</label>
-            <select
-              id="report-playbook"
-              aria-describedby="report-playbook-hint"
-              value={form.playbook}
-              onChange={(e) => set('playbook')(e.target.value)}
-            >
-              <option value="">{t('report.playbookNone')}</option>
-              {v.playbooks.map((p) => (
-                <option key={p.token} value={p.token}>
-                  {p.title}
-                </option>
-              ))}
-            </select>
-            <p className="hint" id="report-playbook-hint">
-              {v.playbooks.find((p) => p.token === form.playbook)?.description ?? t('report.playbookHint')}
-            </p>
-          </div>
+          <LabelledSelect
+            id="report-playbook"
+            label={t('report.playbookOptional')}
+            empty={t('report.playbookNone')}
+            options={v.playbooks.map((p) => ({ token: p.token, label: p.title }))}
+            value={form.playbook}
+            onChange={set('playbook')}
+            hint={v.playbooks.find((p) => p.token === form.playbook)?.description ?? t('report.playbookHint')}
+          />
           <div className="field">
             <label htmlFor="report-files">{t('report.filesOptional')}</label>
             <input
@@ -585,13 +527,7 @@ function Wizard({ v }: { v: Vocabulary }) {
 
       {step === last && <Review f={form} v={v} />}
 
-      {problems.length > 0 && (
-        <div className="error" role="alert">
-          {problems.map((p) => (
-            <p key={p}>{p}</p>
-          ))}
-        </div>
-      )}
+      <FormProblems messages={problems} />
       <ErrorMessage error={error} />
       <div className="actions">
         {step > 0 && (
