@@ -456,6 +456,20 @@ TEST_F(IncidentFlowTest, ACrimeReportPackageReachesThePoliceAndIsAcknowledged) {
   auto ack = Call("police-liaison", "POST", "/api/v1/packages/" + pid + "/acknowledge");
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_FALSE(Parse(ack).at("acknowledged").is_null());
+  EXPECT_EQ(Parse(ack).at("created_by").as_string(), "cec-analyst") << ack.body;
+  // Both sides see who sent it and who acknowledged it by name.
+  for (const auto& [user, query] : std::vector<std::pair<std::string, std::string>>{
+           {"cec-analyst", "?incident=" + id}, {"police-liaison", ""}}) {
+    auto list = Parse(Call(user, "GET", "/api/v1/packages" + query));
+    bool seen = false;
+    for (const auto& p : list.at("items").as_array()) {
+      if (p.at("id").as_string() != pid) continue;
+      seen = true;
+      EXPECT_EQ(p.at("created_by").as_string(), "cec-analyst") << user;
+      EXPECT_EQ(p.at("acknowledged_by").as_string(), "police-liaison") << user;
+    }
+    EXPECT_TRUE(seen) << user << " " << json::serialize(list);
+  }
   EXPECT_EQ(Call("police-liaison", "POST", "/api/v1/packages/" + pid + "/acknowledge").status, 409);
   auto timeline = Call("cec-analyst", "GET", "/api/v1/incidents/" + id + "/timeline");
   EXPECT_NE(timeline.body.find("package.acknowledge"), std::string::npos);

@@ -1539,9 +1539,9 @@ Result<Response> ListPackages(Rest& rest, const Caller& c, const RouteContext& c
   // Without a case: what was sent to the caller's organisation.
   if (!q.incident_id) q.recipient_org = p.org_id;
   ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.Incidents().ListPackages(q));
-  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{p.org_id}));
-  json::array items;
   std::map<int64_t, store::IncidentRow> cases;
+  std::vector<const store::PackageRow*> readable;
+  std::set<int64_t> org_ids;
   for (const auto& row : rows) {
     auto it = cases.find(row.incident_id);
     if (it == cases.end()) {
@@ -1553,8 +1553,16 @@ Result<Response> ListPackages(Rest& rest, const Caller& c, const RouteContext& c
                                 row.recipient_org)) {
       continue;
     }
-    items.push_back(PackageJson(row, it->second, dir));
+    readable.push_back(&row);
+    org_ids.insert(it->second.owner_org);
+    org_ids.insert(row.recipient_org);
   }
+  // The sender's and the recipient's people, so both sides see who sent
+  // and who acknowledged by name.
+  ECRN_ASSIGN_OR_RETURN(auto dir,
+                        LoadDirectory(rest, std::vector<int64_t>(org_ids.begin(), org_ids.end())));
+  json::array items;
+  for (const auto* row : readable) items.push_back(PackageJson(*row, cases[row->incident_id], dir));
   return Json(200, json::object{{"items", std::move(items)}});
 }
 
@@ -1596,7 +1604,8 @@ Result<Response> AcknowledgePackage(Rest& rest, const Caller& c, const RouteCont
                  {{"incident", lp.incident.stix_id}}));
   NotifyOrg(rest, lp.incident.owner_org, {"analyst", "org-admin"}, "package.acknowledged",
             lp.incident.stix_id, "Crime report acknowledged: " + lp.incident.title, now);
-  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{c.principal.org_id}));
+  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{lp.incident.owner_org,
+                                                                           row.recipient_org}));
   return Json(200, PackageJson(row, lp.incident, dir));
 }
 
