@@ -1,8 +1,11 @@
-// The application shell: skip link, header with navigation, language switch
-// and sign-out, the page for the current path, and the sign-in gate.
+// The application shell: skip link, header with navigation, language switch,
+// the notifications link with its unread count and sign-out (one live
+// stream and one unread count for the whole app: stream.tsx,
+// notifications.tsx), the page for the current path, and the sign-in gate.
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
 import type { User } from './api';
+import { NotificationBadge } from './components/NotificationBadge';
 import { Loading, PageHeading } from './components/common';
 import { I18nProvider, isLang, languages, useI18n } from './i18n/i18n';
 import type { Lang, MessageKey } from './i18n/i18n';
@@ -12,12 +15,15 @@ import { IncidentListPage } from './pages/IncidentListPage';
 import { IncidentPage } from './pages/IncidentPage';
 import { IncidentReportPage } from './pages/IncidentReportPage';
 import { LoginPage } from './pages/LoginPage';
+import { NotificationsPage } from './pages/NotificationsPage';
 import { ObjectPage } from './pages/ObjectPage';
 import { PackagesPage } from './pages/PackagesPage';
 import { SearchPage } from './pages/SearchPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { Link, RouterProvider, matchPath, useLocation } from './router';
+import { NotificationsProvider } from './notifications';
 import { SessionProvider, isAdmin, useSession } from './session';
+import { StreamProvider } from './stream';
 
 const kLanguageNames: Record<Lang, MessageKey> = { en: 'language.en', uk: 'language.uk' };
 
@@ -83,6 +89,7 @@ function Header() {
         <LanguageSwitch />
         {state.status === 'signed-in' && (
           <>
+            <NotificationBadge />
             <span className="whoami">
               {t('nav.signedInAs', { user: state.user.username, org: state.user.org.name })}
             </span>
@@ -130,6 +137,7 @@ function Page() {
   if (path === '/incidents') return <IncidentListPage />;
   if (path === '/incidents/new') return <IncidentReportPage />;
   if (path === '/packages') return <PackagesPage />;
+  if (path === '/notifications') return <NotificationsPage />;
   const incident = matchPath('/incidents/:id', path);
   if (incident?.id) return <IncidentPage key={incident.id} id={incident.id} />;
   const object = matchPath('/objects/:id', path);
@@ -161,7 +169,11 @@ export function App() {
     <I18nProvider>
       <RouterProvider>
         <SessionProvider>
-          <Shell />
+          <StreamProvider>
+            <NotificationsProvider>
+              <Shell />
+            </NotificationsProvider>
+          </StreamProvider>
         </SessionProvider>
       </RouterProvider>
     </I18nProvider>

@@ -7,6 +7,7 @@ import { I18nProvider } from './i18n/i18n';
 import type { Lang } from './i18n/i18n';
 import { RouterProvider } from './router';
 import { SessionProvider, useSession } from './session';
+import { StreamProvider } from './stream';
 
 export interface RecordedCall {
   method: string;
@@ -137,7 +138,8 @@ function SignedIn({ children }: { children: ReactNode }) {
   return state.status === 'signed-in' ? <>{children}</> : null;
 }
 
-// Renders `ui` with the providers the pages need, at `path`; with
+// Renders `ui` with the providers the pages need (the live stream opens
+// once signed in, when the test installed an EventSource), at `path`; with
 // `signedIn`, only once the (mocked) session has loaded.
 export function renderWithProviders(
   ui: ReactElement,
@@ -147,7 +149,9 @@ export function renderWithProviders(
   return render(
     <I18nProvider lang={lang}>
       <RouterProvider>
-        <SessionProvider>{signedIn ? <SignedIn>{ui}</SignedIn> : ui}</SessionProvider>
+        <SessionProvider>
+          <StreamProvider>{signedIn ? <SignedIn>{ui}</SignedIn> : ui}</StreamProvider>
+        </SessionProvider>
       </RouterProvider>
     </I18nProvider>,
   );

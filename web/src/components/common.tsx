@@ -244,3 +244,13 @@ export function FormProblems({ messages }: { messages: readonly string[] }) {
     </div>
   );
 }
+
+// A titled region of a page (a panel whose <h2> names it).
+export function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="panel">
+      <h2 id={id}>{title}</h2>
+      {children}
+    </section>
+  );
+}

@@ -1,22 +1,21 @@
 // The latest intel in my channels: the newest 50 on load, then every object
-// the server streams (SSE, event "object") prepended live and announced in a
-// polite live region; above it, the sighting alerts ("seen by N
+// the app's live stream (stream.tsx, event "object") brings prepended live
+// and announced in a polite live region; above it, the sighting alerts ("seen by N
 // organisations in your channels in the last 24 h"): GET /api/v1/alerts on
 // load and whenever the stream (re)connects, and each streamed "alert"
 // event merged in and announced. The server computes N for this user over
 // the sightings they may read; the page only shows what it is given.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api, orgLabel } from '../api';
+import { api, orgLabel } from '../api';
 import type { Items, ObjectPage, ObjectSummary, SightingAlert } from '../api';
 import { ObjectList, objectPath } from '../components/ObjectList';
 import { Link } from '../router';
 import { ErrorMessage, Loading, PageHeading, useLoad } from '../components/common';
 import { useI18n } from '../i18n/i18n';
 import type { IncidentList } from '../incidents';
-import { useSession } from '../session';
+import { kOpenEvent, useStream, useStreamEvent } from '../stream';
 
 export const kDashboardLimit = 50;
-type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
 // Parses one streamed event's data; null when it is not a usable summary.
 export function parseStreamedObject(data: string): ObjectSummary | null {
@@ -138,7 +137,6 @@ export function DashboardPage() {
   );
   const [items, setItems] = useState<ObjectSummary[]>([]);
   const [announcement, setAnnouncement] = useState('');
-  const [stream, setStream] = useState<StreamStatus>('connecting');
   const [alerts, setAlerts] = useState<SightingAlert[]>([]);
   const [alertsState, setAlertsState] = useState<AlertsState>({ status: 'loading' });
   // The current alerts replace the list; streamed ones that arrive while
@@ -153,12 +151,7 @@ export function DashboardPage() {
       .catch(() => setAlertsState({ status: 'error' }));
   }, []);
   const streamed = useRef<ObjectSummary[]>([]);
-  // The stream outlives language switches: announcements use the current t.
-  const tRef = useRef(t);
-  tRef.current = t;
-  const { expired } = useSession();
-  const expiredRef = useRef(expired);
-  expiredRef.current = expired;
+  const { status: stream } = useStream();
 
   useEffect(() => {
     if (initial.status !== 'ok') return;
@@ -168,54 +161,28 @@ export function DashboardPage() {
     setItems(list);
   }, [initial]);
 
-  useEffect(() => {
-    const source = new EventSource('/api/v1/stream', { withCredentials: true });
-    source.onopen = () => {
-      setStream('live');
-      // Alerts are not replayed on the stream: read the current ones.
-      loadAlerts();
-    };
-    source.onerror = () => {
-      setStream('reconnecting');
-      // The browser gives up (CLOSED) on a non-stream answer such as 401:
-      // if the session has ended, go back to the sign-in page.
-      if (source.readyState !== EventSource.CLOSED) return;
-      api.get('/api/v1/session').catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 401) expiredRef.current();
-      });
-    };
-    const onObject = (event: MessageEvent<string>) => {
-      const item = parseStreamedObject(event.data);
-      if (!item) return;
-      streamed.current = [item, ...streamed.current].slice(0, kDashboardLimit);
-      setItems((list) => prepend(list, item, kDashboardLimit));
-      setAnnouncement(
-        tRef.current('dashboard.arrived', {
-          name: item.name || item.id,
-          type: item.type,
-          channel: item.channel.name,
-        }),
-      );
-    };
-    const onAlert = (event: MessageEvent<string>) => {
-      const alert = parseStreamedAlert(event.data);
-      if (!alert) return;
-      setAlerts((list) => mergeAlert(list, alert));
-      setAnnouncement(
-        tRef.current('dashboard.alertArrived', {
-          name: alert.object.name || alert.object.id,
-          count: String(alert.organisation_count),
-        }),
-      );
-    };
-    source.addEventListener('object', onObject as EventListener);
-    source.addEventListener('alert', onAlert as EventListener);
-    return () => {
-      source.removeEventListener('object', onObject as EventListener);
-      source.removeEventListener('alert', onAlert as EventListener);
-      source.close();
-    };
-  }, [loadAlerts]);
+  // Alerts are not replayed on the stream: read the current ones on each (re)connection.
+  useStreamEvent(kOpenEvent, loadAlerts);
+  useStreamEvent('object', (data) => {
+    const item = parseStreamedObject(data);
+    if (!item) return;
+    streamed.current = [item, ...streamed.current].slice(0, kDashboardLimit);
+    setItems((list) => prepend(list, item, kDashboardLimit));
+    setAnnouncement(
+      t('dashboard.arrived', { name: item.name || item.id, type: item.type, channel: item.channel.name }),
+    );
+  });
+  useStreamEvent('alert', (data) => {
+    const alert = parseStreamedAlert(data);
+    if (!alert) return;
+    setAlerts((list) => mergeAlert(list, alert));
+    setAnnouncement(
+      t('dashboard.alertArrived', {
+        name: alert.object.name || alert.object.id,
+        count: String(alert.organisation_count),
+      }),
+    );
+  });
 
   useEffect(() => loadAlerts(), [loadAlerts]);
 

@@ -1,11 +1,12 @@
 // One incident case: its summary, the workflow actions the user may take
 // (the view's `can`), the reporting clocks counting down in the user's time
 // zone, tasks, comments and the timeline, evidence with its upload and
-// download, participants, linked intelligence, crime-report packages and
-// the STIX export. Every write answers with the case as it now is; the
-// lists that depend on it (timeline, evidence, packages) are read again.
+// download, participants, linked intelligence, sharing from the case
+// (CaseSharing.tsx), crime-report packages and the STIX export. Every write
+// answers with the case as it now is; the lists that depend on it
+// (timeline, evidence, packages) are read again.
 import { useState } from 'react';
-import type { FormEvent, ReactNode } from 'react';
+import type { FormEvent } from 'react';
 import { api, queryString, request } from '../api';
 import type { Items } from '../api';
 import { objectPath } from '../components/ObjectList';
@@ -19,6 +20,7 @@ import {
   LoadState,
   Loading,
   PageHeading,
+  Section,
   TlpBadge,
   useLoad,
   useWrite,
@@ -39,6 +41,7 @@ import type {
   Vocabulary,
 } from '../incidents';
 import { Link } from '../router';
+import { CaseSharing } from './CaseSharing';
 import { useUser } from '../session';
 import { isStixId } from '../stix';
 
@@ -55,15 +58,6 @@ interface Ctx {
   // Read the lists again after a write that is not a change (evidence, packages).
   refresh: () => void;
   generation: number;
-}
-
-function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
-  return (
-    <section aria-labelledby={id} className="panel">
-      <h2 id={id}>{title}</h2>
-      {children}
-    </section>
-  );
 }
 
 function WriteError({ write }: { write: Write }) {
@@ -456,6 +450,8 @@ const kActionText: Record<string, MessageKey> = {
   comment: 'timeline.comment',
   'package.create': 'timeline.packageCreate',
   'package.acknowledge': 'timeline.packageAck',
+  'intel.publish': 'timeline.publish',
+  'assistance.request': 'timeline.assistance',
 };
 
 function str(v: unknown): string {
@@ -483,6 +479,9 @@ function entryDetail(e: LogEntry, vocab: Vocabulary): string {
       return str(d.file_name);
     case 'package.create':
       return str(d.recipient);
+    case 'intel.publish':
+    case 'assistance.request':
+      return str((d.channel as Record<string, unknown> | undefined)?.name);
     case 'playbook.apply':
       return label(
         vocab.playbooks.map((p) => ({ token: p.token, label: p.title, definition: '' })),
@@ -889,6 +888,7 @@ function CaseBody({ id, initial, vocab }: { id: string; initial: IncidentView; v
       <Packages ctx={ctx} />
       <EvidenceSection ctx={ctx} />
       <Links ctx={ctx} />
+      {view.can.manage && <CaseSharing id={id} view={view} onShared={refresh} />}
       <Timeline ctx={ctx} />
     </>
   );
