@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { IncidentView } from '../incidents';
 import { caseView, fromNow, kCaseId, kVocab } from '../test-incidents';
-import { blobText, kUser, mockFetch, renderWithProviders, sessionRoute } from '../test-utils';
+import { blobText, errorBody, kUser, mockFetch, renderWithProviders, sessionRoute } from '../test-utils';
 import type { RecordedCall, Route } from '../test-utils';
 import { IncidentPage } from './IncidentPage';
 
@@ -51,9 +51,22 @@ const kTimeline = {
       prev_hash: 'b'.repeat(64),
       hash: 'c'.repeat(64),
     },
+    {
+      seq: 4,
+      time: fromNow(-0.1),
+      actor: 'ana',
+      actor_user_id: 7,
+      actor_org: { id: 3, name: 'Central Election Commission', kind: 'election-commission' },
+      action: 'intel.publish',
+      target: kCaseId,
+      outcome: 'success',
+      detail: { channel: { id: 2, name: 'network' }, objects: [] },
+      prev_hash: 'c'.repeat(64),
+      hash: 'd'.repeat(64),
+    },
   ],
   next_after: null,
-  head: { seq: 3, hash: 'c'.repeat(64) },
+  head: { seq: 4, hash: 'd'.repeat(64) },
 };
 
 const kEvidence = {
@@ -85,13 +98,19 @@ const kPackage = {
 };
 
 // The case's routes; writes are recorded and answered with `after`.
-function routes(view: IncidentView, after: (c: RecordedCall) => IncidentView = () => view, user = kUser) {
+function routes(
+  view: IncidentView,
+  after: (c: RecordedCall) => IncidentView = () => view,
+  user = kUser,
+  extra: Route[] = [],
+) {
   const writes: RecordedCall[] = [];
   const answer = (status: number) => (c: RecordedCall) => {
     writes.push(c);
     return { status, body: after(c) };
   };
   const list: Route[] = [
+    ...extra,
     sessionRoute(user, 'csrf-case'),
     { method: 'GET', path: '/api/v1/incident-vocabulary', reply: () => ({ status: 200, body: kVocab }) },
     { method: 'GET', path: kApi, reply: () => ({ status: 200, body: view }) },
@@ -141,10 +160,13 @@ describe('case page', () => {
       .getAllByTestId('timeline-entry')
       .map((e) => e.textContent);
     // Newest first.
-    expect(entries[0]).toContain('police-liaison (Police Cyber Unit) commented');
-    expect(entries[0]).toContain('Case opened at the cyber unit.');
-    expect(entries[1]).toContain('police-liaison (Police Cyber Unit) acknowledged the crime report');
-    expect(entries[2]).toContain('ana (Central Election Commission) reported the incident');
+    expect(entries[0]).toContain(
+      'ana (Central Election Commission) published indicators from the case to the channel: network',
+    );
+    expect(entries[1]).toContain('police-liaison (Police Cyber Unit) commented');
+    expect(entries[1]).toContain('Case opened at the cyber unit.');
+    expect(entries[2]).toContain('police-liaison (Police Cyber Unit) acknowledged the crime report');
+    expect(entries[3]).toContain('ana (Central Election Commission) reported the incident');
     expect(screen.getByRole('link', { name: 'Download as STIX 2.1' }).getAttribute('href')).toBe(
       `${kApi}/stix`,
     );
@@ -269,6 +291,8 @@ describe('case page', () => {
     expect(screen.queryByRole('region', { name: 'Crime reports' })).toBeNull();
     expect(screen.queryByLabelText('Organisation')).toBeNull();
     expect(screen.queryByRole('button', { name: /Mark “/ })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Publish indicators' })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Request assistance' })).toBeNull();
 
     await user.click(screen.getByRole('button', { name: 'Acknowledge the case' }));
     await user.click(screen.getByRole('button', { name: 'Take “Call the hosting provider”' }));
@@ -280,5 +304,157 @@ describe('case page', () => {
       { change: { type: 'update_task', task_id: 't1', owner: '12' } },
       { text: 'On it.' },
     ]);
+  });
+});
+
+const kIndicatorA = 'indicator--6d3c1a2b-4e5f-4a6b-9c7d-8e9f0a1b2c3d';
+const kIndicatorB = 'indicator--7e4d2b3c-5f60-4b7c-8d8e-9f0a1b2c3d4e';
+const kReport = 'report--8f5e3c4d-6071-4c8d-9e9f-0a1b2c3d4e5f';
+const kCopy = 'indicator--0a1b2c3d-4e5f-4061-8273-8495a6b7c8d9';
+const kNote = 'note--1b2c3d4e-5f60-4172-8384-95a6b7c8d9e0';
+
+const kChannels = {
+  items: [
+    { id: 1, name: 'cec-private', description: '', default_tlp: 'amber', can_read: true, can_write: true },
+    { id: 2, name: 'network', description: '', default_tlp: 'green', can_read: true, can_write: true },
+    { id: 3, name: 'bulletins', description: '', default_tlp: 'clear', can_read: true, can_write: false },
+  ],
+};
+
+function linkedView(): IncidentView {
+  const base = caseView();
+  const link = (object_id: string, kind: string) => ({
+    object_id,
+    kind,
+    added: fromNow(-1),
+    added_by: 'ana',
+  });
+  return caseView({
+    case: {
+      ...base.case,
+      links: [link(kIndicatorA, 'indicator'), link(kReport, 'other'), link(kIndicatorB, 'indicator')],
+    },
+  });
+}
+
+// The case's routes, the channels, and the two sharing routes answered by `reply`.
+function sharingRoutes(reply: (c: RecordedCall) => { status: number; body: unknown }) {
+  const shared: RecordedCall[] = [];
+  const answer = (c: RecordedCall) => {
+    shared.push(c);
+    return reply(c);
+  };
+  routes(linkedView(), undefined, kUser, [
+    { method: 'GET', path: '/api/v1/channels', reply: () => ({ status: 200, body: kChannels }) },
+    { method: 'POST', path: `${kApi}/publish`, reply: answer },
+    { method: 'POST', path: `${kApi}/assistance`, reply: answer },
+  ]);
+  return shared;
+}
+
+describe('sharing from the case page', () => {
+  it('publishes the chosen linked indicators to a writable channel and shows each result', async () => {
+    const shared = sharingRoutes(() => ({
+      status: 201,
+      body: {
+        results: [
+          { id: kCopy, status: 'added', from: kIndicatorA },
+          {
+            id: 'indicator--x',
+            status: 'rejected',
+            message: 'pattern: not a STIX pattern',
+            from: kIndicatorB,
+          },
+        ],
+      },
+    }));
+    const user = userEvent.setup();
+    renderWithProviders(<IncidentPage id={kCaseId} />, { signedIn: true });
+    const section = await screen.findByRole('region', { name: 'Publish indicators' });
+    expect(section.textContent).toContain('Only each indicator’s pattern and validity leave the case');
+    // Only the links of kind indicator can be chosen; only writable channels are offered.
+    expect(
+      within(section)
+        .getAllByRole('checkbox')
+        .map((c) => c.parentElement?.textContent),
+    ).toEqual([kIndicatorA, kIndicatorB]);
+    const channel = within(section).getByLabelText('Channel') as HTMLSelectElement;
+    expect([...channel.options].map((o) => o.textContent)).toEqual(['cec-private', 'network']);
+    const tlp = within(section).getByLabelText('TLP marking') as HTMLSelectElement;
+    expect(tlp.value).toBe('amber');
+    expect([...tlp.options].map((o) => o.value)).not.toContain('red');
+
+    await user.click(within(section).getByRole('button', { name: 'Publish the chosen indicators' }));
+    expect((await within(section).findByRole('alert')).textContent).toBe('Choose at least one indicator.');
+    expect(shared).toHaveLength(0);
+
+    await user.click(within(section).getByLabelText(kIndicatorA));
+    await user.type(within(section).getByLabelText(`New name for ${kIndicatorA} (optional)`), 'Fake sender');
+    await user.click(within(section).getByLabelText(kIndicatorB));
+    // Choosing a channel takes its default marking.
+    await user.selectOptions(channel, '2');
+    expect(tlp.value).toBe('green');
+    await user.click(within(section).getByRole('button', { name: 'Publish the chosen indicators' }));
+    await waitFor(() => expect(shared).toHaveLength(1));
+    expect(shared[0]?.path).toBe(`${kApi}/publish`);
+    expect(shared[0]?.headers['x-csrf-token']).toBe('csrf-case');
+    expect(shared[0]?.body).toEqual({
+      channel: 2,
+      tlp: 'green',
+      indicators: [{ id: kIndicatorA, name: 'Fake sender' }, { id: kIndicatorB }],
+    });
+    const results = await within(section).findAllByTestId('publish-result');
+    expect(results.map((r) => r.textContent)).toEqual([
+      `${kIndicatorA}: published as ${kCopy}`,
+      `${kIndicatorB}: not published: pattern: not a STIX pattern`,
+    ]);
+    expect(
+      within(results[0] as HTMLElement)
+        .getByRole('link')
+        .getAttribute('href'),
+    ).toBe(`/objects/${kCopy}`);
+    expect(within(results[1] as HTMLElement).queryByRole('link')).toBeNull();
+    // The form starts over.
+    expect((within(section).getByLabelText(kIndicatorA) as HTMLInputElement).checked).toBe(false);
+  });
+
+  it('asks for assistance, shows the server’s refusal in plain words, then the note it made', async () => {
+    let refuse = true;
+    const shared = sharingRoutes(() =>
+      refuse
+        ? { status: 400, body: errorBody(400, 'invalid-argument', 'needs: say what help is needed') }
+        : { status: 201, body: { id: kNote, status: 'added' } },
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<IncidentPage id={kCaseId} />, { signedIn: true });
+    const section = await screen.findByRole('region', { name: 'Request assistance' });
+    expect(section.textContent).toContain('never its title, description, systems or people');
+    const send = within(section).getByRole('button', { name: 'Send the request' });
+    await user.click(send);
+    expect((await within(section).findByRole('alert')).textContent).toBe(
+      'Write a short summary.Say what help you need.',
+    );
+    expect(shared).toHaveLength(0);
+
+    await user.type(within(section).getByLabelText('Summary'), 'Phishing wave');
+    await user.type(within(section).getByLabelText('What help you need'), 'Registrar contacts');
+    await user.selectOptions(within(section).getByLabelText('TLP marking'), 'amber+strict');
+    await user.click(send);
+    const error = await within(section).findByRole('alert');
+    expect(error.textContent).toBe('The server did not accept this request.needs: say what help is needed');
+    expect(shared[0]?.body).toEqual({
+      channel: 1,
+      tlp: 'amber+strict',
+      summary: 'Phishing wave',
+      needs: 'Registrar contacts',
+    });
+
+    refuse = false;
+    await user.click(send);
+    const done = await within(section).findByText('The request was sent as note');
+    expect(done.querySelector('a')?.getAttribute('href')).toBe(`/objects/${kNote}`);
+    expect(within(section).queryByRole('alert')).toBeNull();
+    expect(shared).toHaveLength(2);
+    expect(shared[1]?.path).toBe(`${kApi}/assistance`);
   });
 });
