@@ -5,10 +5,11 @@
 //   officer  analyst of the Exemplar Election Commission: files a report
 //            with an evidence file through the wizard, sees the case's
 //            reporting clock counting down in her time zone, invites the
-//            police and sends them a crime-report package
-//   police   liaison of the Exemplar Police Cyber Unit: finds the package
-//            among the crime reports received, opens it (hub key, download)
-//            and acknowledges it
+//            police and sends them a crime-report package, then links an
+//            indicator to the case and publishes a sanitised copy of it
+//   police   liaison of the Exemplar Police Cyber Unit: is notified, finds
+//            the package among the crime reports received, opens it (hub
+//            key, download) and acknowledges it
 //
 // The officer's case page then shows the acknowledgement on its timeline and
 // on the package.
@@ -35,6 +36,22 @@ const kTitle = 'Results website down on election night (e2e)';
 const kFileName = 'edge-access.log';
 const kFile = Buffer.from('203.0.113.9 - - [21/Nov/2026:20:05:01] "GET / HTTP/1.1" 503 0\n'.repeat(50));
 const kTimeZone = 'Europe/Chisinau'; // the harness's browser zone
+const kChannel = 'exemplar-incidents';
+// An indicator the commission holds in its channel, whose description must
+// not leave the case when it is published from it.
+const kIndicator = {
+  type: 'indicator',
+  spec_version: '2.1',
+  id: 'indicator--3c9e1f7a-5b2d-4e8c-9a6f-0d1b2c3e4f5a',
+  created: '2026-11-21T20:00:00.000Z',
+  modified: '2026-11-21T20:00:00.000Z',
+  name: 'Flood source seen by the duty officer',
+  description: 'Internal ticket 7731 (e2e fixture): must stay in the case.',
+  indicator_types: ['malicious-activity'],
+  pattern: "[ipv4-addr:value = '203.0.113.9']",
+  pattern_type: 'stix',
+  valid_from: '2026-11-21T20:00:00.000Z',
+};
 
 let tmp;
 let server;
@@ -49,6 +66,9 @@ function seed(dir) {
   run('org', 'add', '--name', kPolice, '--kind', 'law-enforcement', '--country', 'XE');
   run('user', 'add', '--org', kCommission, '--username', kOfficer, '--role', 'analyst');
   run('user', 'add', '--org', kPolice, '--username', kLiaison, '--role', 'liaison');
+  run('channel', 'add', '--name', kChannel, '--default-tlp', 'amber');
+  run('channel', 'grant', '--channel', kChannel, '--org', kCommission, '--read', '--write');
+  ecrn(dir, ['import', '-', '--channel', kChannel, '--quiet'], { input: JSON.stringify(kIndicator) });
 }
 
 before(async () => {
@@ -224,9 +244,56 @@ test('the officer invites the police and sends them a crime report', async () =>
   await assertClean(kOfficer);
 });
 
+test('the officer links an indicator to the case and publishes a sanitised copy', async () => {
+  assert.ok(caseUrl, 'the report was filed');
+  const { page } = people[kOfficer];
+  const links = page.getByRole('region', { name: 'Linked intelligence' });
+  await links.getByLabel('STIX id').fill(kIndicator.id);
+  await links.getByLabel('What it is').selectOption({ label: 'Indicator' });
+  await links.getByRole('button', { name: 'Link' }).click();
+  await links.getByRole('link', { name: kIndicator.id }).waitFor();
+
+  const publish = page.getByRole('region', { name: 'Publish indicators' });
+  await publish.getByText('Only each indicator’s pattern and validity leave the case').waitFor();
+  await publish.getByRole('checkbox', { name: kIndicator.id }).check();
+  await publish.getByLabel(`New name for ${kIndicator.id} (optional)`).fill('Flood source (e2e)');
+  await publish.getByLabel('Channel').selectOption({ label: kChannel });
+  await publish.getByLabel('TLP marking').selectOption('green');
+  await publish.getByRole('button', { name: 'Publish the chosen indicators' }).click();
+  const result = publish.getByTestId('publish-result');
+  await result.getByText('published as').waitFor();
+  const copyId = await result.getByRole('link').innerText();
+  assert.match(copyId, /^indicator--[0-9a-f-]{36}$/);
+  assert.notEqual(copyId, kIndicator.id);
+  await page
+    .getByRole('list', { name: 'Timeline' })
+    .getByText(`published indicators from the case to the channel: ${kChannel}`)
+    .waitFor();
+
+  // The copy: the pattern and the new name, nothing of the original's words.
+  const copy = await (await page.request.get(`${base}/api/v1/objects/${copyId}`)).json();
+  assert.equal(copy.object.pattern, kIndicator.pattern);
+  assert.equal(copy.object.name, 'Flood source (e2e)');
+  assert.equal(copy.tlp, 'green');
+  assert.doesNotMatch(JSON.stringify(copy), /7731|duty officer/);
+  await assertClean(kOfficer);
+});
+
 test('the police liaison finds the package, checks it and acknowledges it', async () => {
   await signIn(kLiaison);
   const { page } = people[kLiaison];
+  // The header counts the notifications: the invitation and the package received.
+  await page.getByRole('link', { name: 'Notifications: 2 unread' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+  const notice = page.getByTestId('notification').filter({ hasText: 'Crime report received' });
+  await notice.getByRole('link', { name: new RegExp(kTitle) }).waitFor();
+  await notice.getByRole('button', { name: /^Mark “.*” as read$/ }).click();
+  await page.getByRole('link', { name: 'Notifications: 1 unread' }).waitFor();
+  await page
+    .getByTestId('notification')
+    .filter({ hasText: 'Invitation to an incident' })
+    .getByRole('button', { name: /^Mark “.*” as read$/ })
+    .waitFor();
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Crime reports' }).click();
   await page.getByRole('heading', { level: 1, name: 'Crime reports received' }).waitFor();
   await page.getByText('1 waiting for acknowledgement').waitFor();

@@ -143,11 +143,11 @@ function PublishIndicators({
         <p className="muted">{t('share.noIndicators')}</p>
       ) : (
         <form className="form" onSubmit={publish} noValidate>
-          <fieldset>
+          <fieldset className="field">
             <legend>{t('share.chooseIndicators')}</legend>
             {indicators.map((l, i) => (
               <div key={l.object_id} className="share-indicator">
-                <div className="checkbox">
+                <div className="check">
                   <input
                     id={`publish-pick-${i}`}
                     type="checkbox"
