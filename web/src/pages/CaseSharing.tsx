@@ -180,20 +180,22 @@ function PublishIndicators({
         </form>
       )}
       {results && (
-        <ul className="plain-list" aria-label={t('share.results')} role="status">
-          {results.map((r) => (
-            <li key={`${r.from}-${r.id}`} data-testid="publish-result">
-              <span className="mono">{r.from}</span>: {t(kResultText[r.status])}{' '}
-              {r.status === 'rejected' ? (
-                r.message
-              ) : (
-                <Link to={objectPath(r.id)} className="mono">
-                  {r.id}
-                </Link>
-              )}
-            </li>
-          ))}
-        </ul>
+        <div role="status">
+          <ul className="plain-list" aria-label={t('share.results')}>
+            {results.map((r) => (
+              <li key={`${r.from}-${r.id}`} data-testid="publish-result">
+                <span className="mono">{r.from}</span>: {t(kResultText[r.status])}{' '}
+                {r.status === 'rejected' ? (
+                  r.message
+                ) : (
+                  <Link to={objectPath(r.id)} className="mono">
+                    {r.id}
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
     </Section>
   );
