@@ -30,6 +30,7 @@
 #include "ecrn/http/static_files.hpp"
 #include "ecrn/http/stream.hpp"
 #include "ecrn/http/taxii.hpp"
+#include "ecrn/notify/clock_warnings.hpp"
 #include "ecrn/notify/dispatcher.hpp"
 #include "ecrn/notify/object_events.hpp"
 #include "ecrn/notify/smtp.hpp"
@@ -61,6 +62,9 @@ struct ServeArgs {
   std::string smtp_starttls = "required";
   std::string smtp_ca_file;
   bool no_deliveries = false;
+  // Reporting-clock warnings (notify/clock_warnings.hpp).
+  int clock_interval_ms = 30'000;
+  bool no_clock_warnings = false;
 };
 
 spdlog::level::level_enum ToSpdlog(http::LogLevel level) {
@@ -273,6 +277,12 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   dispatcher.SetSender(std::string(notify::kChannelWebhook), webhooks);
   if (mail) dispatcher.SetSender(std::string(notify::kChannelEmail), *mail);
   if (!args.no_deliveries) dispatcher.Start();
+  // Reporting-clock warnings: every server looks; each warning's key is
+  // claimed on the database, so only one of them sends it.
+  notify::ClockWarningOptions clock_options;
+  clock_options.interval = std::chrono::milliseconds(args.clock_interval_ms);
+  notify::ClockWarnings clock_warnings(store, clock, clock_options, dispatch_log);
+  if (!args.no_clock_warnings) clock_warnings.Start();
   metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",
                    [&store, log] {
                      auto count = store.CountObjects(std::nullopt);
@@ -364,6 +374,14 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
                     "PEM certificate authorities to trust for the SMTP relay");
   serve->add_flag("--no-deliveries", args->no_deliveries,
                   "Do not send queued e-mail and webhook notifications from this server");
+  serve
+      ->add_option("--clock-interval-ms", args->clock_interval_ms,
+                   "How often this server looks for reporting-clock warnings that are due "
+                   "(a warning goes out at most this long after it is due)")
+      ->check(CLI::Range(10, 3'600'000))
+      ->capture_default_str();
+  serve->add_flag("--no-clock-warnings", args->no_clock_warnings,
+                  "Do not look for due reporting-clock warnings on this server");
   serve->add_flag("-v,--verbose", args->verbose, "Debug logging (to stderr)");
   serve->callback([&ctx, args]() { ctx.action = [&ctx, args]() { return Serve(ctx, *args); }; });
 }
