@@ -68,43 +68,23 @@ Result<std::vector<incident::ClockRule>> ConfiguredClockRules(store::IncidentSto
 
 ClockWarnings::ClockWarnings(store::Store& store, Clock& clock, ClockWarningOptions options,
                              DispatchLog log)
-    : store_(store), clock_(clock), options_(options), log_(std::move(log)) {}
+    : store_(store), clock_(clock), options_(options), log_(std::move(log)), worker_([this] {
+        return Round();
+      }) {}
 
 ClockWarnings::~ClockWarnings() { Stop(); }
 
-void ClockWarnings::Start() {
-  std::lock_guard lifecycle(lifecycle_mu_);
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
-}
+void ClockWarnings::Start() { worker_.Start(); }
+void ClockWarnings::Stop() { worker_.Stop(); }
 
-void ClockWarnings::Stop() {
-  std::lock_guard lifecycle(lifecycle_mu_);
-  std::thread worker;
-  {
-    std::lock_guard lock(mu_);
-    if (!thread_.joinable()) return;
-    stopping_ = true;
-    worker = std::move(thread_);
+std::chrono::milliseconds ClockWarnings::Round() {
+  if (auto pass = RunOnce(); !pass.ok()) {
+    Log(LogLevel::kError, "clock warnings: " + pass.error().ToString());
+  } else if (pass->full) {
+    Log(LogLevel::kInfo, "clock warnings: read every open case (" + std::to_string(pass->cases) +
+                             "), sent " + std::to_string(pass->warnings) + " warnings");
   }
-  cv_.notify_all();
-  worker.join();
-}
-
-void ClockWarnings::Run() {
-  while (true) {
-    if (auto pass = RunOnce(); !pass.ok()) {
-      Log(LogLevel::kError, "clock warnings: " + pass.error().ToString());
-    } else if (pass->full) {
-      Log(LogLevel::kInfo, "clock warnings: read every open case (" + std::to_string(pass->cases) +
-                               "), sent " + std::to_string(pass->warnings) + " warnings");
-    }
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, options_.interval, [this] { return stopping_; });
-    if (stopping_) return;
-  }
+  return options_.interval;
 }
 
 void ClockWarnings::Log(LogLevel level, const std::string& message) const {

@@ -7,12 +7,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <set>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -20,6 +18,7 @@
 #include "ecrn/core/time.hpp"
 #include "ecrn/incident/clocks.hpp"
 #include "ecrn/notify/dispatcher.hpp"
+#include "ecrn/notify/worker.hpp"
 #include "ecrn/store/store.hpp"
 
 namespace ecrn::notify {
@@ -80,7 +79,8 @@ class ClockWarnings {
   Result<ClockPass> RunOnce();
 
  private:
-  void Run();
+  // A round of the worker: RunOnce (failures logged), then the interval.
+  std::chrono::milliseconds Round();
   void Log(LogLevel level, const std::string& message) const;
   void Warn(const store::IncidentRow& row, const incident::Case& c, const incident::ClockRule& rule,
             const incident::DueWarning& w, Micros now);
@@ -96,11 +96,7 @@ class ClockWarnings {
   // Keys the last pass found claimed: not claimed again while they stay due.
   std::set<std::string> claimed_;  // guarded by round_mu_
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;    // guarded by mu_
-  std::thread thread_;       // guarded by mu_
-  std::mutex lifecycle_mu_;  // serialises Start and Stop
+  Worker worker_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace ecrn::notify
