@@ -32,6 +32,7 @@
 #include "ecrn/http/taxii.hpp"
 #include "ecrn/notify/clock_warnings.hpp"
 #include "ecrn/notify/dispatcher.hpp"
+#include "ecrn/notify/notification_events.hpp"
 #include "ecrn/notify/object_events.hpp"
 #include "ecrn/notify/smtp.hpp"
 #include "ecrn/notify/store_queue.hpp"
@@ -237,12 +238,17 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // Live events: versions committed by this or any other server on the database.
   notify::ObjectEvents events(store,
                               [log](const std::string& m) { log(http::LogLevel::kWarning, m); });
+  // In-app notifications added by this or any other server, for the stream.
+  notify::NotificationEvents notifications(
+      store, {}, [log](const std::string& m) { log(http::LogLevel::kWarning, m); });
+  notifications.Start();
   http::Counter& streamed =
       metrics.AddCounter("ecrn_events_streamed_total", "Live events written to SSE clients.");
   http::StreamOptions stream_options;
   stream_options.recheck_every = int64_t{args.stream_recheck_ms} * 1000;
   stream_options.on_sent = [&streamed] { streamed.Increment(); };
   stream_options.on_error = [log](const std::string& m) { log(http::LogLevel::kWarning, m); };
+  stream_options.notifications = &notifications;
   http::AddStreamRoute(router, store, auth, events, std::move(stream_options));
   http::AddMetricsRoute(router, metrics, args.metrics_token);
   // Outgoing notifications: one worker per server takes due deliveries from

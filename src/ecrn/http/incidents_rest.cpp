@@ -1141,17 +1141,6 @@ Result<Response> DeleteRule(Rest& rest, const Caller& c, const RouteContext& ctx
   return r;
 }
 
-json::object NotificationJson(const store::Notification& n) {
-  json::object o;
-  o["id"] = n.id;
-  o["kind"] = n.kind;
-  o["subject"] = n.subject_id;
-  o["title"] = n.title;
-  o["created"] = incident::TimeText(n.created);
-  o["read"] = TimeJson(n.read);
-  return o;
-}
-
 Result<Response> ListNotifications(Rest& rest, const Caller& c, const RouteContext& ctx) {
   bool unread = false;
   std::optional<int64_t> after;
@@ -1172,7 +1161,7 @@ Result<Response> ListNotifications(Rest& rest, const Caller& c, const RouteConte
   ECRN_ASSIGN_OR_RETURN(auto list, rest.store.Incidents().ListNotifications(c.principal.user_id,
                                                                             unread, after, limit));
   json::array items;
-  for (const auto& n : list) items.push_back(NotificationJson(n));
+  for (const auto& n : list) items.push_back(notify::NotificationJson(n));
   return Json(200, json::object{{"items", std::move(items)}});
 }
 

@@ -5,6 +5,8 @@
 #include <boost/json/serialize.hpp>
 
 #include "ecrn/core/uuid.hpp"
+#include "ecrn/incident/case.hpp"
+#include "ecrn/stix/object.hpp"
 
 namespace ecrn::notify {
 namespace {
@@ -34,7 +36,7 @@ store::DeliveryRow DeliveryFor(const store::Webhook& hook, const Notice& notice,
                       {"id", d.event_id},
                       {"subject", notice.subject},
                       {"title", notice.title},
-                      {"time", FormatTimestamp(now, 6)}};
+                      {"time", incident::TimeText(now)}};
     if (!notice.detail.empty()) body["detail"] = notice.detail;
     d.body = json::serialize(body);
   }
@@ -44,6 +46,19 @@ store::DeliveryRow DeliveryFor(const store::Webhook& hook, const Notice& notice,
 }
 
 }  // namespace
+
+json::object NotificationJson(const store::Notification& n) {
+  json::object o;
+  o["id"] = n.id;
+  o["kind"] = n.kind;
+  o["subject"] = n.subject_id;
+  o["title"] = n.title;
+  o["created"] = incident::TimeText(n.created);
+  o["read"] = n.read ? json::value(incident::TimeText(*n.read)) : json::value(nullptr);
+  auto detail = stix::ParseJson(n.json);
+  o["detail"] = detail.ok() && detail->is_object() ? std::move(*detail) : json::object();
+  return o;
+}
 
 Result<void> NotifyUsers(store::Store& store, std::span<const int64_t> user_ids,
                          const Notice& notice, Micros now) {

@@ -43,6 +43,11 @@ Result<void> NotifyUsers(store::Store& store, std::span<const int64_t> user_ids,
 Result<void> NotifyOrg(store::Store& store, int64_t org, std::span<const std::string_view> roles,
                        const Notice& notice, Micros now);
 
+// An in-app notification as the API shows it (GET /api/v1/notifications and
+// the live stream): id, kind, subject, title, created, read (null while
+// unread) and detail (the stored JSON object; {} when it is not one).
+boost::json::object NotificationJson(const store::Notification& n);
+
 // The in-app users NotifyOrg would tell: enabled users of `org` with one of `roles`.
 Result<std::vector<int64_t>> OrgRecipients(store::Store& store, int64_t org,
                                            std::span<const std::string_view> roles);
