@@ -19,23 +19,6 @@ void NotificationEvents::Start() {
 
 void NotificationEvents::Stop() { worker_.Stop(); }
 
-int64_t NotificationEvents::Subscribe(Sink sink) {
-  std::lock_guard lock(mu_);
-  const int64_t id = next_id_++;
-  sinks_.emplace(id, std::move(sink));
-  return id;
-}
-
-void NotificationEvents::Unsubscribe(int64_t id) {
-  std::lock_guard lock(mu_);
-  sinks_.erase(id);
-}
-
-size_t NotificationEvents::subscribers() const {
-  std::lock_guard lock(mu_);
-  return sinks_.size();
-}
-
 Result<size_t> NotificationEvents::RunOnce() {
   std::lock_guard round(round_mu_);
   if (!after_) {
@@ -45,21 +28,7 @@ Result<size_t> NotificationEvents::RunOnce() {
   }
   ECRN_ASSIGN_OR_RETURN(auto added, store_.Incidents().NotificationsAfter(*after_, options_.page));
   if (added.empty()) return size_t{0};
-  std::map<int64_t, Sink> sinks;
-  {
-    std::lock_guard lock(mu_);
-    sinks = sinks_;
-  }
-  for (const auto& n : added) {
-    for (auto it = sinks.begin(); it != sinks.end();) {
-      if (it->second(n)) {
-        ++it;
-      } else {
-        Unsubscribe(it->first);
-        it = sinks.erase(it);
-      }
-    }
-  }
+  for (const auto& n : added) sinks_.Publish(n);
   after_ = added.back().id;
   return added.size();
 }

@@ -7,11 +7,11 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "ecrn/notify/subscribers.hpp"
 #include "ecrn/notify/worker.hpp"
 #include "ecrn/store/store.hpp"
 
@@ -29,7 +29,7 @@ class NotificationEvents {
  public:
   // Called on the worker thread for each new notification, in id order.
   // Return false to unsubscribe. Must not block.
-  using Sink = std::function<bool(const store::Notification&)>;
+  using Sink = Subscribers<store::Notification>::Sink;
   using ErrorLog = std::function<void(const std::string&)>;
 
   // `store` must outlive this object.
@@ -47,9 +47,9 @@ class NotificationEvents {
   void Stop();
 
   // Returns an id for Unsubscribe.
-  int64_t Subscribe(Sink sink);
-  void Unsubscribe(int64_t id);
-  size_t subscribers() const;
+  int64_t Subscribe(Sink sink) { return sinks_.Add(std::move(sink)); }
+  void Unsubscribe(int64_t id) { sinks_.Remove(id); }
+  size_t subscribers() const { return sinks_.size(); }
 
   // One round on the caller's thread: reads what was added since the last
   // round (the first round only notes where the feed stands) and hands it
@@ -66,10 +66,8 @@ class NotificationEvents {
   const ErrorLog log_;
   std::mutex round_mu_;           // held for the whole of RunOnce
   std::optional<int64_t> after_;  // guarded by round_mu_: the last id handed out
-  mutable std::mutex mu_;
-  std::map<int64_t, Sink> sinks_;  // guarded by mu_
-  int64_t next_id_ = 1;            // guarded by mu_
-  Worker worker_;                  // last: its thread stops before the rest goes
+  Subscribers<store::Notification> sinks_;
+  Worker worker_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace ecrn::notify
