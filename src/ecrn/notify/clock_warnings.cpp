@@ -46,6 +46,13 @@ std::optional<int64_t> UserId(const std::optional<std::string>& text) {
   return id;
 }
 
+// True when `org` owns the case or takes part in it (an assignee whose
+// organisation has left the case is not told about it).
+bool TakesPart(const store::IncidentRow& row, int64_t org) {
+  return org == row.owner_org || std::any_of(row.participants.begin(), row.participants.end(),
+                                             [org](const auto& p) { return p.org_id == org; });
+}
+
 }  // namespace
 
 Result<std::vector<incident::ClockRule>> ConfiguredClockRules(store::IncidentStore& store,
@@ -182,7 +189,7 @@ void ClockWarnings::Warn(const store::IncidentRow& row, const incident::Case& c,
     auto user = store_.FindUser(std::to_string(*assignee));
     if (!owners.ok() || !user.ok()) {
       fail(!owners.ok() ? owners.error() : user.error());
-    } else if (!user->disabled &&
+    } else if (!user->disabled && TakesPart(row, user->org_id) &&
                std::find(owners->begin(), owners->end(), *assignee) == owners->end()) {
       const int64_t id = *assignee;
       if (auto told = NotifyUsers(store_, std::span(&id, 1), notice, now); !told.ok()) {

@@ -68,7 +68,8 @@ class ClockWarnings {
   // and, when this server claimed it first, tells:
   //  * the owner's analysts and org admins in-app, and the owner's webhooks
   //    and e-mail endpoints ("clock.due-soon", or "clock.overdue");
-  //  * the assignee in-app, when not among them;
+  //  * the assignee in-app, when not among them and of the owner or a
+  //    participant;
   //  * on "clock.overdue", the analysts, org admins and endpoints of
   //    participants with the national-cert role (the authority the report is
   //    owed to, when it takes part).

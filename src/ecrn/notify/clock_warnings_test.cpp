@@ -298,6 +298,18 @@ TEST_F(ClockWarningsTest, TheAssigneeAndANationalCertParticipantAreTold) {
   EXPECT_NE(to_cert[0].event_id, Deliveries(hook_).back().event_id);
 }
 
+// An assignee of an organisation that no longer takes part hears nothing.
+TEST_F(ClockWarningsTest, AnAssigneeOutsideTheCaseIsNotTold) {
+  auto c = NewCase("00000000-0000-4000-8000-000000000008", kDetected);
+  c.assignee = std::to_string(police_analyst_);
+  Store(c, incident::Nis2Rule(), kDetected);
+  ClockWarnings warnings(*store_, clock_);
+  clock_.Set(kDetected + 18 * kHour);
+  EXPECT_EQ(Pass(warnings).warnings, 1);
+  EXPECT_THAT(Kinds(analyst_), ElementsAre("clock.due-soon"));
+  EXPECT_THAT(Inbox(police_analyst_), IsEmpty());
+}
+
 TEST_F(ClockWarningsTest, StartAndStopAreSafeInAnyOrder) {
   ClockWarnings warnings(*store_, clock_, {.interval = std::chrono::hours(1)});
   warnings.Stop();
