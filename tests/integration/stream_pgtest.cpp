@@ -24,5 +24,15 @@ TEST(LiveStreamPg, TwoServersOneDatabase) {
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
+// A notification added through one server reaches its user's stream on the other.
+TEST(LiveStreamPg, NotificationsCrossServers) {
+  Network net(FreshPgDatabase());
+  Hub writer(net.db);
+  Hub reader(net.db);
+  ASSERT_NE(writer.port, 0) << writer.process.Stderr();
+  ASSERT_NE(reader.port, 0) << reader.process.Stderr();
+  NotificationsReachOnlyTheirUser(net, writer.port, reader.port);
+}
+
 }  // namespace
 }  // namespace ecrn::testing::stream

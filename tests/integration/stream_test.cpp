@@ -52,6 +52,14 @@ TEST(LiveStream, FollowsRevokedRightsAndEndsForARevokedKey) {
   EXPECT_EQ(carol_seen.find(after_key), std::string::npos) << carol_seen;
 }
 
+TEST(LiveStream, NotificationsReachOnlyTheirUserAndResume) {
+  TempDir dir;
+  Network net(dir.File("hub.db"));
+  Hub hub(net.db);
+  ASSERT_NE(hub.port, 0) << hub.process.Stderr();
+  NotificationsReachOnlyTheirUser(net, hub.port, hub.port);
+}
+
 TEST(LiveStream, NeedsAuthentication) {
   TempDir dir;
   Network net(dir.File("hub.db"));

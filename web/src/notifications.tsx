@@ -1,7 +1,7 @@
 // In-app notifications (docs/incidents.md "Notifications"): the unread count
 // for the header (GET /api/v1/notifications?unread=true), read again when
-// the signed-in session starts, when the live stream announces one
-// ("notification" events) and when the user marks one read; the
+// the signed-in session starts, when the live stream (re)connects or
+// announces one ("notification" events) and when the user marks one read; the
 // notifications page re-reads its list on the same signal (`version`).
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
@@ -10,7 +10,7 @@ import type { Items } from './api';
 import type { MessageKey } from './i18n/i18n';
 import { incidentPath } from './incidents';
 import { useSession } from './session';
-import { useStreamEvent } from './stream';
+import { kOpenEvent, useStreamEvent } from './stream';
 
 // One row of GET /api/v1/notifications (and a streamed "notification").
 export interface Notification {
@@ -40,6 +40,8 @@ const kKindText: Record<string, MessageKey> = {
   'incident.invited': 'notifications.kind.invited',
   'package.received': 'notifications.kind.packageReceived',
   'package.acknowledged': 'notifications.kind.packageAcknowledged',
+  'clock.due-soon': 'notifications.kind.clockDueSoon',
+  'clock.overdue': 'notifications.kind.clockOverdue',
 };
 
 // The translation key of a notification's kind; null for a kind this
@@ -112,6 +114,8 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
       live = false;
     };
   }, [signedIn, version]);
+  // A reconnection may have missed some: count again.
+  useStreamEvent(kOpenEvent, refresh);
   useStreamEvent('notification', (data) => {
     const n = parseStreamedNotification(data);
     if (!n) return;

@@ -30,7 +30,9 @@
 #include "ecrn/http/static_files.hpp"
 #include "ecrn/http/stream.hpp"
 #include "ecrn/http/taxii.hpp"
+#include "ecrn/notify/clock_warnings.hpp"
 #include "ecrn/notify/dispatcher.hpp"
+#include "ecrn/notify/notification_events.hpp"
 #include "ecrn/notify/object_events.hpp"
 #include "ecrn/notify/smtp.hpp"
 #include "ecrn/notify/store_queue.hpp"
@@ -61,6 +63,9 @@ struct ServeArgs {
   std::string smtp_starttls = "required";
   std::string smtp_ca_file;
   bool no_deliveries = false;
+  // Reporting-clock warnings (notify/clock_warnings.hpp).
+  int clock_interval_ms = 30'000;
+  bool no_clock_warnings = false;
 };
 
 spdlog::level::level_enum ToSpdlog(http::LogLevel level) {
@@ -233,12 +238,17 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   // Live events: versions committed by this or any other server on the database.
   notify::ObjectEvents events(store,
                               [log](const std::string& m) { log(http::LogLevel::kWarning, m); });
+  // In-app notifications added by this or any other server, for the stream.
+  notify::NotificationEvents notifications(
+      store, {}, [log](const std::string& m) { log(http::LogLevel::kWarning, m); });
+  notifications.Start();
   http::Counter& streamed =
       metrics.AddCounter("ecrn_events_streamed_total", "Live events written to SSE clients.");
   http::StreamOptions stream_options;
   stream_options.recheck_every = int64_t{args.stream_recheck_ms} * 1000;
   stream_options.on_sent = [&streamed] { streamed.Increment(); };
   stream_options.on_error = [log](const std::string& m) { log(http::LogLevel::kWarning, m); };
+  stream_options.notifications = &notifications;
   http::AddStreamRoute(router, store, auth, events, std::move(stream_options));
   http::AddMetricsRoute(router, metrics, args.metrics_token);
   // Outgoing notifications: one worker per server takes due deliveries from
@@ -273,6 +283,12 @@ int Serve(const Context& ctx, const ServeArgs& args) {
   dispatcher.SetSender(std::string(notify::kChannelWebhook), webhooks);
   if (mail) dispatcher.SetSender(std::string(notify::kChannelEmail), *mail);
   if (!args.no_deliveries) dispatcher.Start();
+  // Reporting-clock warnings: every server looks; each warning's key is
+  // claimed on the database, so only one of them sends it.
+  notify::ClockWarningOptions clock_options;
+  clock_options.interval = std::chrono::milliseconds(args.clock_interval_ms);
+  notify::ClockWarnings clock_warnings(store, clock, clock_options, dispatch_log);
+  if (!args.no_clock_warnings) clock_warnings.Start();
   metrics.AddGauge("ecrn_objects_stored", "STIX object versions stored, over all channels.",
                    [&store, log] {
                      auto count = store.CountObjects(std::nullopt);
@@ -364,6 +380,14 @@ void AddServeCommand(CLI::App& app, Context& ctx) {
                     "PEM certificate authorities to trust for the SMTP relay");
   serve->add_flag("--no-deliveries", args->no_deliveries,
                   "Do not send queued e-mail and webhook notifications from this server");
+  serve
+      ->add_option("--clock-interval-ms", args->clock_interval_ms,
+                   "How often this server looks for reporting-clock warnings that are due "
+                   "(a warning goes out at most this long after it is due)")
+      ->check(CLI::Range(10, 3'600'000))
+      ->capture_default_str();
+  serve->add_flag("--no-clock-warnings", args->no_clock_warnings,
+                  "Do not look for due reporting-clock warnings on this server");
   serve->add_flag("-v,--verbose", args->verbose, "Debug logging (to stderr)");
   serve->callback([&ctx, args]() { ctx.action = [&ctx, args]() { return Serve(ctx, *args); }; });
 }

@@ -22,6 +22,8 @@
 #include "ecrn/incident/vocab.hpp"
 #include "ecrn/incident/workflow.hpp"
 #include "ecrn/intel/read.hpp"
+#include "ecrn/notify/clock_warnings.hpp"
+#include "ecrn/notify/notices.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
 
@@ -75,23 +77,11 @@ Result<Loaded> LoadCaseParam(Rest& rest, const Caller& c, const RouteContext& ct
 
 // --- reporting clocks -----------------------------------------------------------------
 
-// The rules the operators configured. A rule is checked when it is stored;
-// a row that cannot be read all the same is logged and left out.
 Result<std::vector<incident::ClockRule>> ConfiguredRules(Rest& rest) {
-  ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.Incidents().ListReportingRules());
-  std::vector<incident::ClockRule> rules;
-  for (const auto& row : rows) {
-    auto value = stix::ParseJson(row.json);
-    auto rule =
-        value.ok() ? incident::RuleFromJson(*value) : Result<incident::ClockRule>(value.error());
-    if (rule.ok()) {
-      rules.push_back(std::move(*rule));
-    } else if (rest.log) {
-      rest.log(LogLevel::kError, "clock rule " + std::to_string(row.id) +
-                                     " is unreadable and ignored: " + rule.error().message);
-    }
-  }
-  return rules;
+  return notify::ConfiguredClockRules(rest.store.Incidents(),
+                                      [&rest](notify::LogLevel, const std::string& m) {
+                                        if (rest.log) rest.log(LogLevel::kError, m);
+                                      });
 }
 
 // The rule for a case of `category` reported by `owner_org`: the most
@@ -294,65 +284,15 @@ Response ProblemsResponse(const std::vector<incident::FieldProblem>& problems) {
 // --- notifications -------------------------------------------------------------------
 
 // Tells the users of `org` who hold one of `roles` (in-app), and queues the
-// organisation's webhooks and e-mail endpoints that want `kind`. What it
-// tells about has committed already: a failure here is logged, never
-// turned into an error the client would retry.
+// organisation's webhooks and e-mail endpoints that want `kind`
+// (notify/notices.hpp). What it tells about has committed already: a
+// failure here is logged, never turned into an error the client would retry.
 void NotifyOrg(Rest& rest, int64_t org, std::initializer_list<std::string_view> roles,
                const std::string& kind, const std::string& subject, const std::string& title,
                Micros now) {
-  auto fail = [&](const Error& e) {
-    if (rest.log) rest.log(LogLevel::kError, "notify " + kind + ": " + e.ToString());
-  };
-  auto users = rest.store.ListUsers(org);
-  if (!users.ok()) return fail(users.error());
-  std::vector<store::Notification> items;
-  for (const auto& u : *users) {
-    if (u.disabled) continue;
-    if (std::find(roles.begin(), roles.end(), u.role) == roles.end()) continue;
-    store::Notification n;
-    n.user_id = u.id;
-    n.created = now;
-    n.kind = kind;
-    n.subject_id = subject;
-    n.title = title;
-    items.push_back(std::move(n));
-  }
-  if (!items.empty()) {
-    if (auto added = rest.store.Incidents().AddNotifications(items); !added.ok()) {
-      fail(added.error());
-    }
-  }
-  auto hooks = rest.store.Incidents().ListWebhooks(org);
-  if (!hooks.ok()) return fail(hooks.error());
-  std::vector<store::DeliveryRow> rows;
-  for (const auto& h : *hooks) {
-    if (!h.enabled) continue;
-    if (!h.events.empty() && std::find(h.events.begin(), h.events.end(), kind) == h.events.end()) {
-      continue;
-    }
-    store::DeliveryRow d;
-    const bool mail = h.url.rfind("mailto:", 0) == 0;
-    d.channel = mail ? "email" : "webhook";
-    d.target = mail ? h.url.substr(7) : h.url;
-    d.webhook_id = h.id;
-    d.event_id = UuidV4();
-    d.event_kind = kind;
-    d.subject = "[ECRN] " + title;
-    json::object body{{"event", kind},
-                      {"id", d.event_id},
-                      {"subject", subject},
-                      {"title", title},
-                      {"time", incident::TimeText(now)}};
-    d.body = mail ? title + "\n\nIncident: " + subject + "\nOpen ECRN to see the case.\n"
-                  : json::serialize(body);
-    d.next_attempt = now;
-    d.created = now;
-    rows.push_back(std::move(d));
-  }
-  if (!rows.empty()) {
-    if (auto queued = rest.store.Incidents().EnqueueDeliveries(rows); !queued.ok()) {
-      fail(queued.error());
-    }
+  notify::Notice notice{.kind = kind, .subject = subject, .title = title};
+  if (auto told = notify::NotifyOrg(rest.store, org, roles, notice, now); !told.ok() && rest.log) {
+    rest.log(LogLevel::kError, "notify " + kind + ": " + told.error().ToString());
   }
 }
 
@@ -1203,17 +1143,6 @@ Result<Response> DeleteRule(Rest& rest, const Caller& c, const RouteContext& ctx
   return r;
 }
 
-json::object NotificationJson(const store::Notification& n) {
-  json::object o;
-  o["id"] = n.id;
-  o["kind"] = n.kind;
-  o["subject"] = n.subject_id;
-  o["title"] = n.title;
-  o["created"] = incident::TimeText(n.created);
-  o["read"] = TimeJson(n.read);
-  return o;
-}
-
 Result<Response> ListNotifications(Rest& rest, const Caller& c, const RouteContext& ctx) {
   bool unread = false;
   std::optional<int64_t> after;
@@ -1234,7 +1163,7 @@ Result<Response> ListNotifications(Rest& rest, const Caller& c, const RouteConte
   ECRN_ASSIGN_OR_RETURN(auto list, rest.store.Incidents().ListNotifications(c.principal.user_id,
                                                                             unread, after, limit));
   json::array items;
-  for (const auto& n : list) items.push_back(NotificationJson(n));
+  for (const auto& n : list) items.push_back(notify::NotificationJson(n));
   return Json(200, json::object{{"items", std::move(items)}});
 }
 

@@ -15,6 +15,7 @@
 
 #include "ecrn/intel/read.hpp"
 #include "ecrn/intel/sightings.hpp"
+#include "ecrn/notify/notices.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/tlp.hpp"
 
@@ -45,6 +46,13 @@ std::string EventText(const store::StoredObject& o, const std::string& channel_n
 // GET /api/v1/alerts on (re)connect).
 std::string AlertText(const intel::MultiOrgAlert& a) {
   return "event: alert\ndata: " + json::serialize(intel::AlertJson(a)) + "\n\n";
+}
+
+// Notification events carry no `id:` line either: Last-Event-ID stays the
+// object events' resume point, and notifications resume by their own id
+// (`?notifications_after=`), which the data carries.
+std::string NotificationText(const store::Notification& n) {
+  return "event: notification\ndata: " + json::serialize(notify::NotificationJson(n)) + "\n\n";
 }
 
 // The arrival context of the sighting version the bus is handing out,
@@ -113,6 +121,7 @@ struct Session {
   std::shared_ptr<StreamWriter> writer;  // guarded by mu
   std::vector<std::string> queued;       // guarded by mu, before the writer exists
   std::set<int64_t> replayed;            // guarded by mu: pks sent in the replay
+  std::set<int64_t> notified;            // guarded by mu: notification ids sent
   bool closed = false;                   // guarded by mu
   SentAlerts alerts;
 
@@ -152,6 +161,17 @@ struct Session {
   void MarkReplayed(int64_t pk) {
     std::lock_guard lock(mu);
     replayed.insert(pk);
+  }
+
+  // True (and recorded) the first time notification `id` is to be sent.
+  bool FirstNotice(int64_t id) {
+    std::lock_guard lock(mu);
+    return notified.insert(id).second;
+  }
+  // True once the stream has ended or the client is gone.
+  bool Gone() {
+    std::lock_guard lock(mu);
+    return closed || (writer && !writer->IsOpen());
   }
 
   // False once the client is gone.
@@ -234,6 +254,40 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
               return open;
             });
 
+        // The caller's notifications, from the bus (added by any server).
+        auto* notices = options.notifications;
+        std::optional<int64_t> notices_after;
+        for (const auto& [key, value] : ctx.query) {
+          if (key != "notifications_after") continue;
+          int64_t id = 0;
+          auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), id);
+          if (value.empty() || ec != std::errc() || ptr != value.data() + value.size() || id < 0) {
+            events.Unsubscribe(sub);
+            return ErrorResponse(Error::Invalid("notifications_after: a notification id"));
+          }
+          notices_after = id;
+        }
+        const int64_t notice_sub =
+            !notices ? 0
+                     : notices->Subscribe([session, &auth, options,
+                                           user = principal.user_id](const store::Notification& n) {
+                         if (session->Gone()) return false;
+                         if (n.user_id != user || !session->FirstNotice(n.id)) return true;
+                         // Ended like the object events when the caller no
+                         // longer authenticates (disabled, key revoked).
+                         if (!session->Rights(auth, options.recheck_every)) {
+                           session->End();
+                           return false;
+                         }
+                         bool open = session->Send(NotificationText(n));
+                         if (open && options.on_sent) options.on_sent();
+                         return open;
+                       });
+        auto unsubscribe = [&events, sub, notices, notice_sub] {
+          events.Unsubscribe(sub);
+          if (notices) notices->Unsubscribe(notice_sub);
+        };
+
         std::string replay;
         auto last = ctx.request.Header("Last-Event-ID");
         int64_t last_id = 0;
@@ -248,7 +302,7 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
           auto rows = store.QueryObjects(q);
           if (rows.ok()) rows = intel::KeepReadable(store, principal, std::move(rows).value());
           if (!rows.ok()) {
-            events.Unsubscribe(sub);
+            unsubscribe();
             return ErrorResponse(rows.error());
           }
           // In commit order, so the last id the client sees is the newest.
@@ -257,7 +311,7 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
           if (auto recorded =
                   auth.Audit().RecordRedReads(ctx.request, principal, *rows, "stream", "stream");
               !recorded.ok()) {
-            events.Unsubscribe(sub);
+            unsubscribe();
             return ErrorResponse(recorded.error());
           }
           for (const auto& o : *rows) {
@@ -267,10 +321,23 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
           }
         }
 
+        if (notices && notices_after) {
+          // The caller's notifications after the one they saw last, oldest first.
+          auto missed = store.Incidents().ListNotifications(principal.user_id, false,
+                                                            *notices_after, kMaxReplay);
+          if (!missed.ok()) {
+            unsubscribe();
+            return ErrorResponse(missed.error());
+          }
+          for (const auto& n : *missed) {
+            if (session->FirstNotice(n.id)) replay += NotificationText(n);
+          }
+        }
+
         Response r =
             MakeResponse(200, "text/event-stream; charset=utf-8", ": ecrn live\n\n" + replay);
         r.SetHeader("Cache-Control", "no-store");
-        r.stream = [session, &events, sub](std::shared_ptr<StreamWriter> writer) {
+        r.stream = [session, unsubscribe](std::shared_ptr<StreamWriter> writer) {
           std::lock_guard lock(session->mu);
           session->writer = std::move(writer);
           for (auto& text : session->queued) {
@@ -279,7 +346,7 @@ void AddStreamRoute(Router& router, store::Store& store, Authenticator& auth,
           session->queued.clear();
           if (session->closed) {
             session->writer->Close();
-            events.Unsubscribe(sub);
+            unsubscribe();
           }
         };
         return r;

@@ -1,8 +1,9 @@
 // GET /api/v1/stream: Server-Sent Events of the new object versions the
-// caller may read (policy::CanRead on each), with Last-Event-ID resume, and
-// the multi-organisation sighting alerts (intel/sightings.hpp) computed for
-// the caller over what they may read; the caller's rights are re-read while
-// the stream is open. Thread-safe.
+// caller may read (policy::CanRead on each), with Last-Event-ID resume, the
+// multi-organisation sighting alerts (intel/sightings.hpp) computed for the
+// caller over what they may read, and the caller's own in-app notifications
+// (with `?notifications_after=ID` resume); the caller's rights are re-read
+// while the stream is open. Thread-safe.
 #pragma once
 
 #include <functional>
@@ -10,6 +11,7 @@
 #include "ecrn/core/time.hpp"
 #include "ecrn/http/auth.hpp"
 #include "ecrn/http/router.hpp"
+#include "ecrn/notify/notification_events.hpp"
 #include "ecrn/notify/object_events.hpp"
 #include "ecrn/store/store.hpp"
 
@@ -28,6 +30,10 @@ struct StreamOptions {
   // Told when the sightings behind an alert could not be read (the alert is
   // then not sent on the stream; GET /api/v1/alerts still lists it).
   std::function<void(const std::string&)> on_error;
+  // When set (it must outlive the router), each in-app notification is sent
+  // as `event: notification` on the streams of the user it is addressed to,
+  // and on no other.
+  notify::NotificationEvents* notifications = nullptr;
 };
 
 // `store`, `auth` and `events` must outlive the router.

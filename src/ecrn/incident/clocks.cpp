@@ -315,10 +315,22 @@ std::vector<DueWarning> DueWarnings(const Case& c, const ClockRule& rule, Micros
       if (t.at <= now) crossed = &t;
     }
     if (!crossed) continue;
-    out.push_back({std::string(c.uuid()) + ":" + clock.token + ":" + std::string(crossed->name),
+    out.push_back({std::string(c.uuid()) + ":" + clock.token + ":" +
+                       std::to_string(clock.deadline) + ":" + std::string(crossed->name),
                    clock.token, std::string(crossed->name), clock.deadline});
   }
   return out;
+}
+
+Micros WarningLead(const ClockRule& rule) {
+  constexpr Micros kDay = 24 * kHour;
+  Micros lead = kHour;
+  for (const ClockSpec& spec : rule.clocks) {
+    const Micros span = spec.within.months * 31 * kDay + spec.within.days * kDay +
+                        spec.within.hours * kHour + spec.within.minutes * kMinute;
+    lead = std::max(lead, span / 4);
+  }
+  return lead;
 }
 
 std::optional<Micros> NextWarningAt(const Case& c, const ClockRule& rule, Micros now) {

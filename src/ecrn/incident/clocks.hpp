@@ -115,7 +115,11 @@ std::vector<Clock> ComputeClocks(const Case& c, const ClockRule& rule, Micros no
 std::optional<Micros> NextDeadline(const Case& c, const ClockRule& rule, Micros now);
 
 // A reminder that a deadline is near or passed. `key` is stable
-// ("<case uuid>:<clock token>:<threshold>") so the sender can send each once.
+// ("<case uuid>:<clock token>:<deadline, UTC microseconds>:<threshold>") so
+// the sender can send each once. The deadline is part of the key: when a
+// deadline moves (a rule changed, or the clock it counts from was met early
+// or late), the new deadline gets its own warnings, while the warnings sent
+// for the old one are not repeated as long as it stays.
 struct DueWarning {
   std::string key;
   std::string clock;      // the clock token
@@ -129,6 +133,13 @@ struct DueWarning {
 // reminders at once). Thresholds: "25pct" once a quarter of the span is
 // left, "1h" once one hour is left, "overdue" after the deadline.
 std::vector<DueWarning> DueWarnings(const Case& c, const ClockRule& rule, Micros now);
+
+// An upper bound of how long before its deadline a clock of `rule` can
+// raise its first warning: max(a quarter of the clock's span, one hour) over
+// its clocks, with a month counted as 31 days. Every warning of a case is
+// due at or after (its earliest unmet deadline − this lead), so a scheduler
+// needs to look only at cases whose next deadline is within the lead of now.
+Micros WarningLead(const ClockRule& rule);
 
 // When the next threshold of any unmet clock will be crossed after `now`
 // (for the scheduler to wake up), or nullopt when none remains.

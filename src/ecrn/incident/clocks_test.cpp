@@ -133,25 +133,65 @@ TEST(Clocks, NextDeadlineIsTheEarliestUnmet) {
 TEST(Clocks, WarningsOnePerClockMostUrgentWithStableKeys) {
   Case c = ValidCase();
   const std::string uuid(c.uuid());
+  const std::string early = uuid + ":early-warning:" + std::to_string(kDetected + 24 * kHour);
   EXPECT_TRUE(DueWarnings(c, Nis2Rule(), kDetected).empty());
   // 18 h in: a quarter of the 24 h left.
   auto at18 = DueWarnings(c, Nis2Rule(), kDetected + 18 * kHour);
   ASSERT_EQ(at18.size(), 1u);
-  EXPECT_EQ(at18[0].key, uuid + ":early-warning:25pct");
+  EXPECT_EQ(at18[0].key, early + ":25pct");
   EXPECT_EQ(at18[0].deadline, kDetected + 24 * kHour);
   auto at23 = DueWarnings(c, Nis2Rule(), kDetected + 23 * kHour);
   ASSERT_EQ(at23.size(), 1u);
-  EXPECT_EQ(at23[0].key, uuid + ":early-warning:1h");
+  EXPECT_EQ(at23[0].key, early + ":1h");
   EXPECT_EQ(at23[0].threshold, "1h");
   auto at25 = DueWarnings(c, Nis2Rule(), kDetected + 25 * kHour);
   ASSERT_EQ(at25.size(), 1u);
-  EXPECT_EQ(at25[0].key, uuid + ":early-warning:overdue");
+  EXPECT_EQ(at25[0].key, early + ":overdue");
+  EXPECT_EQ(DueWarnings(c, Nis2Rule(), kDetected + 30 * kHour), at25) << "stable while it stays";
   // 60 h: notification at 25 % (18 h of 72 h left), early warning overdue.
   auto at60 = DueWarnings(c, Nis2Rule(), kDetected + 60 * kHour);
   ASSERT_EQ(at60.size(), 2u);
-  EXPECT_EQ(at60[1].key, uuid + ":notification:25pct");
+  EXPECT_EQ(at60[1].key,
+            uuid + ":notification:" + std::to_string(kDetected + 72 * kHour) + ":25pct");
   c.early_warning_sent = kDetected + kHour;
   EXPECT_EQ(DueWarnings(c, Nis2Rule(), kDetected + 60 * kHour).size(), 1u);
+}
+
+// A deadline that moves gets warnings of its own: the final report counts
+// from the notification, so sending the notification early brings the final
+// report's deadline (and its key) forward.
+TEST(Clocks, AMovedDeadlineHasNewWarningKeys) {
+  Case c = ValidCase();
+  c.early_warning_sent = kDetected + kHour;
+  const Micros later = AddDuration(kDetected, {.months = 1, .days = 40});
+  auto before = DueWarnings(c, Nis2Rule(), later);
+  c.notification_sent = kDetected + 2 * kHour;
+  auto after = DueWarnings(c, Nis2Rule(), later);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].clock, "final-report");
+  EXPECT_EQ(after[0].threshold, "overdue");
+  EXPECT_NE(after[0].key, before.empty() ? "" : before.back().key);
+  EXPECT_NE(after[0].key.find(":" + std::to_string(after[0].deadline) + ":"), std::string::npos);
+}
+
+TEST(Clocks, WarningLeadBoundsEveryWarningOfTheRule) {
+  EXPECT_EQ(WarningLead(Nis2Rule()), 31 * 24 * kHour / 4) << "a month counted as 31 days";
+  ClockRule tiny = Nis2Rule();
+  tiny.clocks.resize(1);
+  tiny.clocks[0].within = {.minutes = 2};
+  EXPECT_EQ(WarningLead(tiny), kHour) << "the 1 h warning";
+  // Every warning of a case comes no earlier than its next deadline − the lead.
+  Case c = ValidCase();
+  const Micros lead = WarningLead(Nis2Rule());
+  for (Micros now = kDetected; now < kDetected + 40 * 24 * kHour; now += kHour) {
+    auto next = NextDeadline(c, Nis2Rule(), now);
+    if (!DueWarnings(c, Nis2Rule(), now).empty()) {
+      ASSERT_TRUE(next);
+      EXPECT_LE(*next, now + lead) << now;
+    }
+    if (now == kDetected + 30 * kHour) c.early_warning_sent = now;
+    if (now == kDetected + 80 * kHour) c.notification_sent = now;
+  }
 }
 
 TEST(Clocks, NextWarningAtIsTheNextThresholdCrossing) {

@@ -20,7 +20,11 @@ std::string DescribeTarget(const Delivery& delivery) {
 
 Dispatcher::Dispatcher(DeliveryQueue& queue, Clock& clock, DispatcherOptions options,
                        DispatchLog log)
-    : queue_(queue), clock_(clock), options_(std::move(options)), log_(std::move(log)) {}
+    : queue_(queue),
+      clock_(clock),
+      options_(std::move(options)),
+      log_(std::move(log)),
+      worker_([this] { return Round(); }) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
@@ -28,39 +32,10 @@ void Dispatcher::SetSender(std::string channel, Sender& sender) {
   senders_[std::move(channel)] = &sender;
 }
 
-void Dispatcher::Start() {
-  std::lock_guard lifecycle(lifecycle_mu_);
-  std::lock_guard lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this] { Run(); });
-}
-
-void Dispatcher::Stop() {
-  std::lock_guard lifecycle(lifecycle_mu_);
-  std::thread worker;
-  {
-    std::lock_guard lock(mu_);
-    if (!thread_.joinable()) return;
-    stopping_ = true;
-    worker = std::move(thread_);
-  }
-  cv_.notify_all();
-  worker.join();
-}
-
-void Dispatcher::Wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
-
-bool Dispatcher::stopping() const {
-  std::lock_guard lock(mu_);
-  return stopping_;
-}
+void Dispatcher::Start() { worker_.Start(); }
+void Dispatcher::Stop() { worker_.Stop(); }
+void Dispatcher::Wake() { worker_.Wake(); }
+bool Dispatcher::stopping() const { return worker_.stopping(); }
 
 void Dispatcher::Log(LogLevel level, const std::string& message) const {
   if (log_) log_(level, message);
@@ -72,12 +47,7 @@ Result<int> Dispatcher::RunOnce() {
                         queue_.Claim(clock_.Now(), options_.batch, options_.lease));
   int attempted = 0;
   for (size_t i = 0; i < claimed.size(); ++i) {
-    bool stopping = false;
-    {
-      std::lock_guard lock(mu_);
-      stopping = stopping_;
-    }
-    if (stopping) {
+    if (worker_.stopping()) {
       // Back to the queue, due now (the claim counted as an attempt).
       for (size_t k = i; k < claimed.size(); ++k) {
         const Micros now = clock_.Now();
@@ -137,24 +107,14 @@ void Dispatcher::Attempt(const Delivery& d) {
   record(queue_.Failed(d.id, result.error, next, now));
 }
 
-void Dispatcher::Run() {
-  while (true) {
-    auto attempted = RunOnce();
-    std::chrono::milliseconds pause{0};
-    if (!attempted.ok()) {
-      Log(LogLevel::kError,
-          "notifications: the delivery queue cannot be read: " + attempted.error().ToString());
-      pause = options_.error_pause;
-    } else if (*attempted == 0) {
-      pause = options_.idle_poll;
-    }
-    std::unique_lock lock(mu_);
-    if (pause.count() > 0) {
-      cv_.wait_for(lock, pause, [this] { return stopping_ || woken_; });
-    }
-    woken_ = false;
-    if (stopping_) return;
+std::chrono::milliseconds Dispatcher::Round() {
+  auto attempted = RunOnce();
+  if (!attempted.ok()) {
+    Log(LogLevel::kError,
+        "notifications: the delivery queue cannot be read: " + attempted.error().ToString());
+    return options_.error_pause;
   }
+  return *attempted == 0 ? options_.idle_poll : std::chrono::milliseconds(0);
 }
 
 }  // namespace ecrn::notify

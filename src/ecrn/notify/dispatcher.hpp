@@ -7,17 +7,16 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "ecrn/core/result.hpp"
 #include "ecrn/core/time.hpp"
 #include "ecrn/notify/delivery.hpp"
 #include "ecrn/notify/sender.hpp"
+#include "ecrn/notify/worker.hpp"
 
 namespace ecrn::notify {
 
@@ -74,7 +73,8 @@ class Dispatcher {
   Result<int> RunOnce();
 
  private:
-  void Run();
+  // A round of the worker: RunOnce, then how long to pause.
+  std::chrono::milliseconds Round();
   // Attempts one claimed delivery and records the outcome.
   void Attempt(const Delivery& delivery);
   void Log(LogLevel level, const std::string& message) const;
@@ -86,13 +86,7 @@ class Dispatcher {
   std::map<std::string, Sender*, std::less<>> senders_;  // set before Start
 
   std::mutex round_mu_;  // held for the whole of RunOnce
-
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;    // guarded by mu_
-  bool woken_ = false;       // guarded by mu_
-  std::thread thread_;       // guarded by mu_ (started and joined under lifecycle_mu_)
-  std::mutex lifecycle_mu_;  // serialises Start and Stop
+  Worker worker_;        // last: its thread stops before the rest goes
 };
 
 // How a delivery's target appears in logs: an e-mail address as it is, a

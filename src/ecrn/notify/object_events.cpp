@@ -12,23 +12,6 @@ ObjectEvents::~ObjectEvents() {
   if (thread_.joinable()) thread_.join();
 }
 
-int64_t ObjectEvents::Subscribe(Sink sink) {
-  std::lock_guard lock(mu_);
-  const int64_t id = next_id_++;
-  sinks_.emplace(id, std::move(sink));
-  return id;
-}
-
-void ObjectEvents::Unsubscribe(int64_t id) {
-  std::lock_guard lock(mu_);
-  sinks_.erase(id);
-}
-
-size_t ObjectEvents::subscribers() const {
-  std::lock_guard lock(mu_);
-  return sinks_.size();
-}
-
 void ObjectEvents::Run() {
   using namespace std::chrono_literals;
   std::unique_ptr<store::ObjectFeed> feed;
@@ -63,14 +46,7 @@ void ObjectEvents::Run() {
         }
         recipients = std::move(r).value();
       }
-      std::map<int64_t, Sink> sinks;
-      {
-        std::lock_guard lock(mu_);
-        sinks = sinks_;
-      }
-      for (auto& [id, sink] : sinks) {
-        if (!sink(row, recipients)) Unsubscribe(id);
-      }
+      sinks_.Publish(row, recipients);
     }
   }
 }

@@ -7,12 +7,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
-#include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "ecrn/notify/subscribers.hpp"
 #include "ecrn/store/store.hpp"
 
 namespace ecrn::notify {
@@ -21,7 +20,7 @@ class ObjectEvents {
  public:
   // Called on the bus thread for each new version, with its RED recipients
   // (empty unless TLP:RED). Return false to unsubscribe. Must not block.
-  using Sink = std::function<bool(const store::StoredObject&, const std::vector<int64_t>&)>;
+  using Sink = Subscribers<store::StoredObject, std::vector<int64_t>>::Sink;
   using ErrorLog = std::function<void(const std::string&)>;
 
   // Starts following `store` (which must outlive this object).
@@ -31,18 +30,16 @@ class ObjectEvents {
   ObjectEvents& operator=(const ObjectEvents&) = delete;
 
   // Returns an id for Unsubscribe.
-  int64_t Subscribe(Sink sink);
-  void Unsubscribe(int64_t id);
-  size_t subscribers() const;
+  int64_t Subscribe(Sink sink) { return sinks_.Add(std::move(sink)); }
+  void Unsubscribe(int64_t id) { sinks_.Remove(id); }
+  size_t subscribers() const { return sinks_.size(); }
 
  private:
   void Run();
 
   store::Store& store_;
   ErrorLog log_;
-  mutable std::mutex mu_;
-  std::map<int64_t, Sink> sinks_;  // guarded by mu_
-  int64_t next_id_ = 1;            // guarded by mu_
+  Subscribers<store::StoredObject, std::vector<int64_t>> sinks_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

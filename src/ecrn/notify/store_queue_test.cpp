@@ -52,6 +52,9 @@ class MockIncidentStore final : public store::IncidentStore {
               (std::span<const store::Notification>), (override));
   MOCK_METHOD(Result<std::vector<store::Notification>>, ListNotifications,
               (int64_t, bool, std::optional<int64_t>, size_t), (override));
+  MOCK_METHOD(Result<std::vector<store::Notification>>, NotificationsAfter, (int64_t, size_t),
+              (override));
+  MOCK_METHOD(Result<int64_t>, LastNotificationId, (), (override));
   MOCK_METHOD(Result<void>, MarkNotificationRead, (int64_t, int64_t, Micros), (override));
   MOCK_METHOD(Result<bool>, ClaimOnce, (std::string_view, Micros), (override));
   MOCK_METHOD(Result<int64_t>, AddWebhook, (const store::Webhook&), (override));

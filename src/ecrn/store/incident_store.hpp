@@ -263,6 +263,14 @@ class IncidentStore {
   virtual Result<std::vector<Notification>> ListNotifications(int64_t user_id, bool unread_only,
                                                               std::optional<int64_t> after_id,
                                                               size_t limit) = 0;
+  // Every user's notifications with an id above `after_id`, in id order, at
+  // most `limit`: the feed the live stream follows. Ids become visible in
+  // increasing order (SQLite serialises writers; PostgreSQL serialises
+  // AddNotifications with a transaction-level lock), so a reader that goes
+  // on from the highest id it has seen misses none.
+  virtual Result<std::vector<Notification>> NotificationsAfter(int64_t after_id, size_t limit) = 0;
+  // The highest notification id stored, 0 when none: where a feed starts.
+  virtual Result<int64_t> LastNotificationId() = 0;
   // kNotFound when the notification is not that user's.
   virtual Result<void> MarkNotificationRead(int64_t user_id, int64_t notification_id,
                                             Micros at) = 0;

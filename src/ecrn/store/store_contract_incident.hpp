@@ -790,6 +790,86 @@ TEST_P(StoreContract, IncidentNotificationsAreListedPerUserAndMarkedRead) {
       << "a refused batch stores nothing";
 }
 
+// The feed the live stream follows: every user's notifications after an id,
+// in id order.
+TEST_P(StoreContract, IncidentNotificationsAfterFollowsEveryUsersInIdOrder) {
+  IncidentStore& inc = store_->Incidents();
+  auto last = inc.LastNotificationId();
+  ASSERT_TRUE(last.ok()) << last.error().ToString();
+  EXPECT_EQ(*last, 0) << "none yet";
+  EXPECT_THAT(*inc.NotificationsAfter(0, 10), IsEmpty());
+  const int64_t org = AddOrg("CEC");
+  const int64_t ana = AddUser(org, "ana");
+  const int64_t bob = AddUser(org, "bob");
+  std::vector<Notification> items(4);
+  for (size_t i = 0; i < items.size(); ++i) {
+    items[i].user_id = i % 2 ? bob : ana;
+    items[i].created = kT0;
+    items[i].kind = "incident.reported";
+    items[i].title = "N" + std::to_string(i);
+  }
+  auto ids = inc.AddNotifications(items);
+  ASSERT_TRUE(ids.ok()) << ids.error().ToString();
+  EXPECT_EQ(*inc.LastNotificationId(), (*ids)[3]);
+  auto all = inc.NotificationsAfter(0, 10);
+  ASSERT_TRUE(all.ok()) << all.error().ToString();
+  ASSERT_EQ(all->size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ((*all)[i].id, (*ids)[i]);
+    EXPECT_EQ((*all)[i].user_id, items[i].user_id) << "every user's";
+    EXPECT_EQ((*all)[i].title, items[i].title);
+  }
+  auto page = inc.NotificationsAfter((*ids)[0], 2);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, (*ids)[1]);
+  EXPECT_EQ((*page)[1].id, (*ids)[2]);
+  EXPECT_THAT(*inc.NotificationsAfter((*ids)[3], 10), IsEmpty());
+}
+
+// Writers on two stores add notifications while a reader follows the feed
+// from the highest id it has seen: it sees every one, none twice.
+TEST_P(StoreContract, IncidentNotificationsAfterMissesNoneWhileOthersWrite) {
+  const int64_t org = AddOrg("CEC");
+  const int64_t ana = AddUser(org, "ana");
+  auto second = Open(db_);
+  ASSERT_NE(second, nullptr);
+  constexpr int kPerWriter = 40;
+  std::atomic<int> writing{4};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < 4; ++t) {
+    Store* store = t % 2 ? second.get() : store_.get();
+    writers.emplace_back([&, store] {
+      Notification n;
+      n.user_id = ana;
+      n.created = kT0;
+      n.kind = "incident.reported";
+      n.title = "race";
+      for (int i = 0; i < kPerWriter; ++i) {
+        auto r = store->Incidents().AddNotifications(std::span(&n, 1));
+        if (!r.ok()) ADD_FAILURE() << r.error().ToString();
+      }
+      --writing;
+    });
+  }
+  std::set<int64_t> seen;
+  int64_t after = 0;
+  bool done = false;
+  while (!done) {
+    done = writing.load() == 0;  // one more round after the writers finish
+    auto got = store_->Incidents().NotificationsAfter(after, 7);
+    ASSERT_TRUE(got.ok()) << got.error().ToString();
+    for (const auto& n : *got) {
+      EXPECT_TRUE(seen.insert(n.id).second) << "twice: " << n.id;
+      EXPECT_GT(n.id, after);
+      after = n.id;
+    }
+    if (got->size() == 7) done = false;
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(seen.size(), size_t{4 * kPerWriter});
+}
+
 TEST_P(StoreContract, IncidentClaimOnceIsTrueOnceAcrossStores) {
   IncidentStore& inc = store_->Incidents();
   auto second = Open(db_);

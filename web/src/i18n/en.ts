@@ -404,6 +404,8 @@ export const en = {
   'notifications.kind.invited': 'Invitation to an incident',
   'notifications.kind.packageReceived': 'Crime report received',
   'notifications.kind.packageAcknowledged': 'Crime report acknowledged',
+  'notifications.kind.clockDueSoon': 'Reporting deadline soon',
+  'notifications.kind.clockOverdue': 'Reporting deadline passed',
 
   'packages.title': 'Crime reports received',
   'packages.intro': 'Crime-report packages sent to your organisation. Acknowledge each one when you have it.',

@@ -407,6 +407,8 @@ export const uk: Record<MessageKey, string> = {
   'notifications.kind.invited': 'Запрошення до інциденту',
   'notifications.kind.packageReceived': 'Отримано повідомлення про злочин',
   'notifications.kind.packageAcknowledged': 'Підтверджено повідомлення про злочин',
+  'notifications.kind.clockDueSoon': 'Строк звітування спливає',
+  'notifications.kind.clockOverdue': 'Строк звітування минув',
 
   'packages.title': 'Отримані повідомлення про злочини',
   'packages.intro':

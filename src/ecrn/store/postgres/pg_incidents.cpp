@@ -33,6 +33,8 @@ constexpr char kDeliveryCols[] =
     "next_attempt, status, last_error, created";
 
 constexpr char kForeignKeyViolation[] = "23503";
+// The advisory lock AddNotifications takes ("ECRNNOTI").
+constexpr int64_t kNotificationLockKey = 0x4543524E4E4F5449;
 
 int64_t Limit(size_t limit) { return static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)); }
 
@@ -461,6 +463,11 @@ class PgIncidentStore final : public IncidentStore {
   // --- notifications ---------------------------------------------------------
   Result<std::vector<int64_t>> AddNotifications(std::span<const Notification> items) override {
     return InTransaction(pool_, [&](PgConnection& c) -> Result<std::vector<int64_t>> {
+      // Serialises the inserts of every server, so ids become visible in
+      // increasing order and NotificationsAfter never passes over one that
+      // commits late (the lock is held until this transaction has committed).
+      ECRN_TRY(
+          c.Exec("SELECT pg_advisory_xact_lock($1::bigint)", PgParams().Int(kNotificationLockKey)));
       std::vector<int64_t> ids;
       ids.reserve(items.size());
       for (const auto& n : items) {
@@ -498,6 +505,21 @@ class PgIncidentStore final : public IncidentStore {
     ECRN_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
     ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec(sql.c_str(), params));
     return AllRows<Notification>(res, NotificationAt);
+  }
+
+  Result<std::vector<Notification>> NotificationsAfter(int64_t after_id, size_t limit) override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
+    const std::string sql = std::string("SELECT ") + kNotificationCols +
+                            " FROM notifications WHERE id > $1 ORDER BY id LIMIT $2";
+    ECRN_ASSIGN_OR_RETURN(auto res,
+                          conn->Exec(sql.c_str(), PgParams().Int(after_id).Int(Limit(limit))));
+    return AllRows<Notification>(res, NotificationAt);
+  }
+
+  Result<int64_t> LastNotificationId() override {
+    ECRN_ASSIGN_OR_RETURN(auto conn, pool_.Acquire());
+    ECRN_ASSIGN_OR_RETURN(auto res, conn->Exec("SELECT COALESCE(MAX(id), 0) FROM notifications"));
+    return PgInt(res.get(), 0, 0);
   }
 
   Result<void> MarkNotificationRead(int64_t user_id, int64_t notification_id, Micros at) override {

@@ -504,6 +504,26 @@ class SqliteIncidentStore final : public IncidentStore {
     });
   }
 
+  Result<std::vector<Notification>> NotificationsAfter(int64_t after_id, size_t limit) override {
+    return Read([&](Connection& c) -> Result<std::vector<Notification>> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare(std::string("SELECT ") + kNotificationCols +
+                                               " FROM notifications WHERE id > ?1 "
+                                               "ORDER BY id LIMIT ?2"));
+      s->Bind(1, after_id).Bind(2, Limit(limit));
+      return All<Notification>(*s, ReadNotification);
+    });
+  }
+
+  Result<int64_t> LastNotificationId() override {
+    return Read([&](Connection& c) -> Result<int64_t> {
+      ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("SELECT COALESCE(MAX(id), 0) FROM notifications"));
+      ECRN_ASSIGN_OR_RETURN(bool row, s->Step());
+      const int64_t id = row ? s->Int(0) : 0;
+      s->Reset();
+      return id;
+    });
+  }
+
   Result<void> MarkNotificationRead(int64_t user_id, int64_t notification_id, Micros at) override {
     return Write([&](Connection& c) -> Result<void> {
       ECRN_ASSIGN_OR_RETURN(auto* s, c.Prepare("UPDATE notifications SET read = COALESCE(read, ?) "
