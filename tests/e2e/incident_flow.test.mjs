@@ -59,6 +59,7 @@ let base;
 let browser;
 const people = {}; // name → { context, problems, page, expected }
 let caseUrl; // the case page, once filed
+let officerBadge; // the officer's notifications link, before the police acknowledge
 
 function seed(dir) {
   const run = (...args) => ecrn(dir, args, { env: { ECRN_PASSWORD: kPassword } });
@@ -276,6 +277,7 @@ test('the officer links an indicator to the case and publishes a sanitised copy'
   assert.equal(copy.object.name, 'Flood source (e2e)');
   assert.equal(copy.tlp, 'green');
   assert.doesNotMatch(JSON.stringify(copy.object), /7731|duty officer/);
+  officerBadge = await page.locator('a.notification-link').getAttribute('aria-label');
   await assertClean(kOfficer);
 });
 
@@ -324,6 +326,15 @@ test('the police liaison finds the package, checks it and acknowledges it', asyn
 test("the officer's case timeline shows the acknowledgement", async () => {
   assert.ok(caseUrl, 'the report was filed');
   const { page } = people[kOfficer];
+  // The acknowledgement's notification reaches the open page on the live stream.
+  await page.waitForFunction(
+    (before) => document.querySelector('a.notification-link')?.getAttribute('aria-label') !== before,
+    officerBadge,
+  );
+  assert.match(
+    await page.locator('a.notification-link').getAttribute('aria-label'),
+    /^Notifications: \d+ unread$/,
+  );
   await page.reload();
   await page.getByRole('heading', { level: 1, name: kTitle }).waitFor();
   await page
@@ -338,5 +349,15 @@ test("the officer's case timeline shows the acknowledgement", async () => {
   const row = page.getByRole('row').filter({ hasText: kTitle });
   await row.getByText(/\d+ h \d+ min left/).waitFor();
   assert.match(await row.innerText(), new RegExp(kCommission));
+
+  // The notification leads back to the case.
+  await page.locator('a.notification-link').click();
+  await page.getByRole('heading', { level: 1, name: 'Notifications' }).waitFor();
+  await page
+    .getByTestId('notification')
+    .filter({ hasText: 'Crime report acknowledged' })
+    .getByRole('link', { name: `Crime report acknowledged: ${kTitle}` })
+    .click();
+  await page.getByRole('heading', { level: 1, name: kTitle }).waitFor();
   await assertClean(kOfficer);
 });

@@ -3,7 +3,12 @@ import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../App';
 import { NotificationBadge } from '../components/NotificationBadge';
-import { NotificationsProvider, notificationPath, parseStreamedNotification } from '../notifications';
+import {
+  NotificationsProvider,
+  kindKey,
+  notificationPath,
+  parseStreamedNotification,
+} from '../notifications';
 import type { Notification } from '../notifications';
 import { kCaseId } from '../test-incidents';
 import {
@@ -184,6 +189,10 @@ describe('notification helpers', () => {
     );
     expect(notificationPath({ kind: 'incident.reported', subject: kCaseId })).toBe(`/incidents/${kCaseId}`);
     expect(notificationPath({ kind: 'other', subject: 'note--1' })).toBeNull();
+    expect(notificationPath({ kind: 'clock.overdue', subject: kCaseId })).toBe(`/incidents/${kCaseId}`);
+    expect(kindKey('clock.overdue')).toBe('notifications.kind.clockOverdue');
+    expect(kindKey('clock.due-soon')).toBe('notifications.kind.clockDueSoon');
+    expect(kindKey('clock.later')).toBeNull();
   });
 
   it('parses a streamed notification, and nothing else', () => {
