@@ -774,6 +774,7 @@ struct MatrixCase {
   std::vector<std::pair<std::string, std::string>> participants;  // organisation, role
   std::string recipient;  // of its crime-report package ("": none)
   bool acknowledge = false;
+  std::vector<std::string> links;  // intel objects linked to it
   // Filled in as it is built.
   std::string stix_id;
   std::string num;
@@ -893,6 +894,13 @@ class IncidentLeakMatrix : public LeakMatrix {
            json::serialize(
                json::object{{"change", json::object{{"type", "assign"}, {"assignee", analyst}}}}));
     ASSERT_EQ(r.status, 200) << r.body;
+    for (const auto& object : k.links) {
+      r = As(analyst, "POST", base + "/changes",
+             json::serialize(json::object{
+                 {"change",
+                  json::object{{"type", "link"}, {"object_id", object}, {"kind", "indicator"}}}}));
+      ASSERT_EQ(r.status, 200) << r.body;
+    }
     if (k.status != "reported") {
       r = As(analyst, "POST", base + "/changes",
              json::serialize(
@@ -1149,18 +1157,19 @@ std::vector<IncidentRoute> IncidentLeakMatrix::Rows() {
   });
   add("GET", any_case("/stix"), [this](const User& u) {
     for (const auto& k : cases_) {
-      // The case's TLP travels with the export.
+      // The case's TLP travels with the export: the incident and each
+      // relationship to a linked object carry its marking, and only it.
       ExpectCaseRead(u, k, "/stix", [&](const http::Response& r) {
-        const std::string marking(stix::TlpMarkingId(*stix::TlpFromName(k.tlp)));
-        bool marked = false;
+        const json::array marking{json::value(stix::TlpMarkingId(*stix::TlpFromName(k.tlp)))};
+        size_t marked = 0;
         const json::value body = Parse(r);
         for (const auto& o : body.at("objects").as_array()) {
-          if (o.at("type").as_string() != "incident") continue;
-          for (const auto& m : o.at("object_marking_refs").as_array()) {
-            marked |= m.as_string() == marking;
-          }
+          const std::string type(o.at("type").as_string());
+          if (type != "incident" && type != "relationship") continue;
+          EXPECT_EQ(o.at("object_marking_refs").as_array(), marking) << u.name << " " << type;
+          ++marked;
         }
-        EXPECT_TRUE(marked) << u.name << " " << k.tlp << " " << r.body;
+        EXPECT_EQ(marked, 1 + k.links.size()) << u.name << " " << r.body;
       });
     }
   });
@@ -1357,6 +1366,8 @@ TEST_F(IncidentLeakMatrix, EveryUserSeesOnlyTheCasesTheirOrganisationTakesPartIn
       {"Matrix C: staff phishing", "CEC", "green", "fraud", "medium", {}, "", false},
   };
   cases_[1].status = "triaged";
+  cases_[0].links = {Id(1), Id(3)};  // shared intel the owner reads
+  cases_[1].links = {Id(2)};
   Build(cases_[0], 30);
   Build(cases_[1], 2);
   Build(cases_[2], 1);
