@@ -48,7 +48,8 @@ test: build-debug build-release
 
 bench: build-release
 	@scripts/bench-ingest $(RELEASE_DIR)
-	@scripts/bench-taxii $(RELEASE_DIR)
+	@scripts/bench-server taxii $(RELEASE_DIR)
+	@scripts/bench-server incidents $(RELEASE_DIR)
 	@$(RELEASE_DIR)/bench/ecrn_bench_pattern
 	@scripts/bench-scan $(RELEASE_DIR)
 

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "indicators.hpp"
+#include "support.hpp"
 #include "testing/http_client.hpp"
 #include "testing/testing.hpp"
 
@@ -41,66 +42,12 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using SteadyClock = std::chrono::steady_clock;
 using testing::HttpClient;
 using testing::HttpResponse;
 
 constexpr char kTaxii[] = "application/taxii+json;version=2.1";
 constexpr uint64_t kPostSeed = 7001;  // + stage: the POSTed indicators
 constexpr uint64_t kFillSeed = 9001;  // + stage: the imported fill
-
-// The running `ecrn serve`, killed by Die (exit runs no destructors).
-pid_t g_server_pid = -1;
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "ecrn_bench_taxii: %s\n", message.c_str());
-  if (g_server_pid > 0) kill(g_server_pid, SIGKILL);
-  std::exit(1);
-}
-
-void Log(const std::string& s) { std::fprintf(stderr, "bench-taxii: %s\n", s.c_str()); }
-
-double Seconds(SteadyClock::time_point a, SteadyClock::time_point b) {
-  return std::chrono::duration<double>(b - a).count();
-}
-
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string a, b, c;
-  in >> a >> b >> c;
-  return a + " " + b + " " + c;
-}
-
-// CPU seconds (user + system) a process has used so far, from /proc/PID/stat.
-double ProcessCpuSeconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  // Fields after the command name (which may hold spaces) start after ") ".
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::vector<std::string> fields;
-  std::string field;
-  for (char c : stat.substr(close + 2)) {
-    if (c == ' ') {
-      fields.push_back(std::move(field));
-      field.clear();
-    } else {
-      field += c;
-    }
-  }
-  // Fields 14 and 15 of the file (utime, stime) are 11 and 12 here.
-  if (fields.size() < 13) return 0;
-  const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
-}
-
-// Sorted latencies -> the value at quantile q (0..1).
-double Quantile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())));
-  return v[i];
-}
 
 struct Args {
   std::string ecrn = ECRN_BIN_DEFAULT;
@@ -126,34 +73,20 @@ struct Network {
   std::string collection;  // the channel's UUID
 };
 
-std::string Trim(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
-std::string Admin(const Args& a, const std::string& db, std::vector<std::string> args,
-                  std::vector<std::string> env = {}) {
-  args.insert(args.begin(), a.ecrn);
-  args.push_back("--db");
-  args.push_back(db);
-  auto r = testing::Run(args, "", env);
-  if (r.exit_code != 0) Die("`" + args[1] + " " + args[2] + "` failed: " + r.err);
-  return r.out;
-}
-
 Network SetUp(const Args& a, const std::string& db) {
   Network n;
   n.db = db;
-  Admin(a, db, {"db", "migrate"});
-  Admin(a, db, {"org", "add", "--name", "Bench CERT", "--kind", "cert", "--country", "TL"});
-  Admin(a, db, {"user", "add", "--org", "Bench CERT", "--username", "analyst", "--role", "analyst"},
+  Admin(a.ecrn, db, {"db", "migrate"});
+  Admin(a.ecrn, db, {"org", "add", "--name", "Bench CERT", "--kind", "cert", "--country", "TL"});
+  Admin(a.ecrn, db,
+        {"user", "add", "--org", "Bench CERT", "--username", "analyst", "--role", "analyst"},
         {"ECRN_PASSWORD=bench password, not secret"});
-  Admin(a, db, {"channel", "add", "--name", "bench", "--default-tlp", "green"});
-  Admin(a, db,
+  Admin(a.ecrn, db, {"channel", "add", "--name", "bench", "--default-tlp", "green"});
+  Admin(a.ecrn, db,
         {"channel", "grant", "--channel", "bench", "--org", "Bench CERT", "--read", "--write"});
-  n.key = Trim(Admin(a, db, {"apikey", "create", "--user", "analyst"}));
+  n.key = Trim(Admin(a.ecrn, db, {"apikey", "create", "--user", "analyst"}));
   // channel list: id \t name \t default TLP \t uuid \t ...
-  const std::string list = Admin(a, db, {"channel", "list"});
+  const std::string list = Admin(a.ecrn, db, {"channel", "list"});
   for (std::string_view rest = list; !rest.empty();) {
     const auto nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
@@ -203,26 +136,6 @@ void Fill(const Args& a, const Network& n, const fs::path& dir, size_t objects, 
 }
 
 // --- the server ----------------------------------------------------------------
-
-struct Server {
-  std::unique_ptr<testing::ChildProcess> process;
-  uint16_t port = 0;
-};
-
-Server StartServer(const Args& a, const Network& n) {
-  Server s;
-  s.process = std::make_unique<testing::ChildProcess>(
-      std::vector<std::string>{a.ecrn, "serve", "--db", n.db, "--listen", "127.0.0.1:0",
-                               "--threads", std::to_string(a.server_threads)});
-  g_server_pid = s.process->pid();
-  const std::string line = s.process->ReadLine(std::chrono::seconds(60)).value_or("");
-  const auto colon = line.rfind(':');
-  if (line.rfind("listening on ", 0) != 0 || colon == std::string::npos) {
-    Die("ecrn serve did not start: " + s.process->Stderr());
-  }
-  s.port = static_cast<uint16_t>(std::stoi(line.substr(colon + 1)));
-  return s;
-}
 
 std::vector<std::pair<std::string, std::string>> AuthHeaders(const Network& n) {
   return {{"Authorization", "Bearer " + n.key}, {"Accept", kTaxii}};
@@ -455,12 +368,6 @@ WrkResult RunWrk(const Args& a, const Server& s, const std::string& name, const 
 
 // --- output --------------------------------------------------------------------------
 
-std::string Fmt(const char* format, auto... args) {
-  char buf[512];
-  std::snprintf(buf, sizeof buf, format, args...);
-  return buf;
-}
-
 struct Results {
   std::string backend;
   std::vector<IngestResult> ingest;
@@ -612,47 +519,33 @@ std::vector<size_t> NumberList(const std::string& text) {
 
 Args ParseArgs(int argc, char** argv) {
   Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Die(std::string(arg) + " needs a value");
-      return argv[++i];
-    };
-    auto number = [&]() -> size_t {
-      std::string v = value();
-      char* end = nullptr;
-      unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-      if (v.empty() || *end || n == 0) Die(std::string(arg) + ": not a positive number: " + v);
-      return n;
-    };
+  ArgReader r(argc, argv);
+  while (r.Next()) {
+    const std::string_view arg = r.arg();
     if (arg == "--ecrn") {
-      a.ecrn = value();
+      a.ecrn = r.Value();
     } else if (arg == "--pg") {
       a.pg = true;
     } else if (arg == "--indicators") {
-      a.post_indicators = number();
+      a.post_indicators = r.Number();
     } else if (arg == "--envelope") {
-      a.envelope = number();
+      a.envelope = r.Number();
     } else if (arg == "--stages") {
-      a.stages = NumberList(value());
+      a.stages = NumberList(r.Value());
     } else if (arg == "--walk-total") {
-      a.walk_total = number();
+      a.walk_total = r.Number();
     } else if (arg == "--wrk-seconds") {
-      a.wrk_seconds = static_cast<int>(number());
+      a.wrk_seconds = static_cast<int>(r.Number());
     } else if (arg == "--connections") {
-      a.connections = static_cast<int>(number());
+      a.connections = static_cast<int>(r.Number());
     } else if (arg == "--server-threads") {
-      a.server_threads = static_cast<int>(number());
+      a.server_threads = static_cast<int>(r.Number());
     } else if (arg == "--json") {
       a.json = true;
     } else if (arg == "--workdir") {
-      a.workdir = value();
-    } else if (arg == "-h" || arg == "--help") {
-      Usage();
-      std::exit(0);
+      a.workdir = r.Value();
     } else {
-      Usage();
-      Die("unknown argument " + std::string(arg));
+      r.Other(Usage);
     }
   }
   if (!std::is_sorted(a.stages.begin(), a.stages.end())) Die("--stages must be ascending");
@@ -663,29 +556,16 @@ Args ParseArgs(int argc, char** argv) {
 }
 
 int Main(int argc, char** argv) {
+  SetToolName("bench-taxii");
   const Args a = ParseArgs(argc, argv);
-  if (access(a.ecrn.c_str(), X_OK) != 0) Die("not an executable: " + a.ecrn + " (use --ecrn)");
-  std::optional<testing::TempDir> temp;
-  fs::path dir;
-  if (a.workdir.empty()) {
-    temp.emplace();
-    dir = temp->path();
-  } else {
-    dir = a.workdir;
-    fs::create_directories(dir);
-  }
+  Workspace w = OpenWorkspace(a.ecrn, a.pg, a.workdir, "taxii.db");
+  const fs::path& dir = w.dir;
+  const std::string& db = w.db;
   Results results;
-  results.backend = a.pg ? "postgresql" : "sqlite";
-  std::string db;
-  if (a.pg) {
-    db = testing::FreshPgDatabase();
-  } else {
-    db = (dir / "taxii.db").string();
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
-  }
+  results.backend = w.backend;
   Log("setting up " + results.backend + " database " + db);
   const Network n = SetUp(a, db);
-  Server s = StartServer(a, n);
+  Server s = StartServer(a.ecrn, n.db, {"--threads", std::to_string(a.server_threads)});
   Log("ecrn serve on port " + std::to_string(s.port));
 
   size_t stored = 0;
@@ -719,9 +599,7 @@ int Main(int argc, char** argv) {
   results.wrk.push_back(RunWrk(a, s, "small", "/taxii2/", auth));
   results.wrk.push_back(RunWrk(a, s, "limit=100", page, auth));
 
-  s.process->Signal(SIGTERM);
-  s.process->Wait(std::chrono::seconds(30));
-  g_server_pid = -1;  // reaped here, or killed by ~ChildProcess
+  s.Stop();
   std::fputs((a.json ? Json(a, results) : Markdown(a, results)).c_str(), stdout);
   return 0;
 }

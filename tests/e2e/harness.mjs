@@ -221,3 +221,14 @@ export async function openPage(context, problems, base, expectedStatuses = {}) {
 export function cspViolations(page) {
   return page.evaluate(() => window.__csp);
 }
+
+// Signs `username` in through the login page of `page` and waits for the
+// dashboard that greets them.
+export async function signIn(page, base, username, password) {
+  await page.goto(`${base}/`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  await page.getByText(`Signed in as ${username} (`).waitFor();
+}

@@ -25,6 +25,7 @@ import {
   launchSharedBrowser,
   openPage,
   scratch,
+  signIn as signInAs,
   startServer,
   teardown,
 } from './harness.mjs';
@@ -103,14 +104,8 @@ after(() =>
 );
 
 // Signs `name` in through the login page and waits for the dashboard.
-async function signIn(name) {
-  const { page } = people[name];
-  await page.goto(`${base}/`);
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Password').fill(kPassword);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
-  await page.getByText(`Signed in as ${name} (`).waitFor();
+function signIn(name) {
+  return signInAs(people[name].page, base, name, kPassword);
 }
 
 // The dashboard's list of objects, and a link in it by name.

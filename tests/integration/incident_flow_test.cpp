@@ -49,6 +49,14 @@ class IncidentFlowTest : public ::testing::Test {
             {std::string("ECRN_PASSWORD=") + kPassword});
       keys_[name] = WithoutNewline(Admin({"apikey", "create", "--user", name}));
     }
+    // A channel of the commission's own, and one the network shares.
+    private_channel_ = std::stoll(Admin({"channel", "add", "--name", "cec-private"}));
+    Admin({"channel", "grant", "--channel", "cec-private", "--org", "CEC", "--read", "--write"});
+    network_channel_ =
+        std::stoll(Admin({"channel", "add", "--name", "network", "--default-tlp", "green"}));
+    for (const char* org : {"CEC", "CERT"}) {
+      Admin({"channel", "grant", "--channel", "network", "--org", org, "--read", "--write"});
+    }
     server_ = new Hub(db_);
   }
   static void TearDownTestSuite() {
@@ -131,6 +139,8 @@ class IncidentFlowTest : public ::testing::Test {
   static inline std::string db_;
   static inline Hub* server_ = nullptr;
   static inline std::map<std::string, std::string> keys_;
+  static inline int64_t private_channel_ = 0;
+  static inline int64_t network_channel_ = 0;
 };
 
 TEST_F(IncidentFlowTest, AReportWithProblemsNamesEachFieldAndStoresNothing) {
@@ -446,6 +456,20 @@ TEST_F(IncidentFlowTest, ACrimeReportPackageReachesThePoliceAndIsAcknowledged) {
   auto ack = Call("police-liaison", "POST", "/api/v1/packages/" + pid + "/acknowledge");
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_FALSE(Parse(ack).at("acknowledged").is_null());
+  EXPECT_EQ(Parse(ack).at("created_by").as_string(), "cec-analyst") << ack.body;
+  // Both sides see who sent it and who acknowledged it by name.
+  for (const auto& [user, query] : std::vector<std::pair<std::string, std::string>>{
+           {"cec-analyst", "?incident=" + id}, {"police-liaison", ""}}) {
+    auto list = Parse(Call(user, "GET", "/api/v1/packages" + query));
+    bool seen = false;
+    for (const auto& p : list.at("items").as_array()) {
+      if (p.at("id").as_string() != pid) continue;
+      seen = true;
+      EXPECT_EQ(p.at("created_by").as_string(), "cec-analyst") << user;
+      EXPECT_EQ(p.at("acknowledged_by").as_string(), "police-liaison") << user;
+    }
+    EXPECT_TRUE(seen) << user << " " << json::serialize(list);
+  }
   EXPECT_EQ(Call("police-liaison", "POST", "/api/v1/packages/" + pid + "/acknowledge").status, 409);
   auto timeline = Call("cec-analyst", "GET", "/api/v1/incidents/" + id + "/timeline");
   EXPECT_NE(timeline.body.find("package.acknowledge"), std::string::npos);
@@ -496,6 +520,112 @@ TEST_F(IncidentFlowTest, AWebhookOfTheRecipientIsCalledSignedWhenAPackageArrives
   EXPECT_FALSE(notify::VerifyWebhookSignature("wrong", r.Header("x-ecrn-timestamp"), r.body,
                                               r.Header("x-ecrn-signature"), SystemClock().Now())
                    .ok());
+}
+
+TEST_F(IncidentFlowTest, SanitisedIndicatorsAndARequestForAssistanceLeaveTheCaseBehind) {
+  // A private indicator whose description names a member of staff.
+  json::object indicator{{"type", "indicator"},
+                         {"spec_version", "2.1"},
+                         {"id", "indicator--6d3c1a2b-4e5f-4a6b-9c7d-8e9f0a1b2c3d"},
+                         {"created", "2026-05-10T21:20:00.000Z"},
+                         {"modified", "2026-05-10T21:20:00.000Z"},
+                         {"name", "Sender seen by the chairperson's assistant"},
+                         {"description", "Mailed to m.ivanova@cec.example; internal ticket 5512."},
+                         {"indicator_types", json::array{"malicious-activity"}},
+                         {"pattern", "[email-addr:value = 'results@cec-verify.example']"},
+                         {"pattern_type", "stix"},
+                         {"valid_from", "2026-05-10T21:20:00Z"}};
+  const std::string original(indicator.at("id").as_string());
+  auto submitted = Call("cec-analyst", "POST", "/api/v1/objects",
+                        json::serialize(json::object{{"channel", private_channel_},
+                                                     {"objects", json::array{indicator}}}));
+  ASSERT_EQ(submitted.status, 201) << submitted.body;
+
+  const auto view = NewCase("Phishing of the chairperson's office");
+  const std::string id(view.at("stix_id").as_string());
+  const std::string title(view.at("title").as_string());
+  auto publish = [&](const std::string& user, const json::object& body) {
+    return Call(user, "POST", "/api/v1/incidents/" + id + "/publish", json::serialize(body));
+  };
+  const json::object request{
+      {"channel", network_channel_},
+      {"indicators", json::array{json::object{{"id", original}, {"name", "Fake results sender"}}}},
+      {"tlp", "green"}};
+  // Only what is linked to the case can leave it.
+  auto unlinked = publish("cec-analyst", request);
+  EXPECT_EQ(unlinked.status, 400) << unlinked.body;
+  EXPECT_NE(unlinked.body.find("not linked"), std::string::npos) << unlinked.body;
+  auto linked =
+      Change("cec-analyst", id, {{"type", "link"}, {"object_id", original}, {"kind", "indicator"}});
+  ASSERT_EQ(linked.status, 200) << linked.body;
+
+  // Viewers and organisations outside the case cannot publish from it.
+  EXPECT_EQ(publish("cec-viewer", request).status, 403);
+  EXPECT_EQ(publish("cert-analyst", request).status, 404);
+  json::object hidden_channel = request;
+  hidden_channel["channel"] = private_channel_ + network_channel_ + 100;
+  EXPECT_EQ(publish("cec-analyst", hidden_channel).status, 404);
+
+  auto published = publish("cec-analyst", request);
+  ASSERT_EQ(published.status, 201) << published.body;
+  const auto results = Parse(published);
+  const auto& result = results.at("results").at(0).as_object();
+  EXPECT_EQ(result.at("status").as_string(), "added") << published.body;
+  EXPECT_EQ(result.at("from").as_string(), original);
+  const std::string copy_id(result.at("id").as_string());
+  EXPECT_NE(copy_id, original);
+
+  // The CERT reads the copy in the network channel: the pattern, the new
+  // name, none of the case's words; not the original, not the case.
+  auto copy = Call("cert-analyst", "GET", "/api/v1/objects/" + copy_id);
+  ASSERT_EQ(copy.status, 200) << copy.body;
+  EXPECT_NE(copy.body.find("results@cec-verify.example"), std::string::npos);
+  EXPECT_NE(copy.body.find("Fake results sender"), std::string::npos);
+  EXPECT_EQ(Parse(copy).at("tlp").as_string(), "green");
+  for (const std::string& secret :
+       {std::string("ivanova"), std::string("5512"), std::string("chairperson"), id, title}) {
+    EXPECT_EQ(copy.body.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_EQ(Call("cert-analyst", "GET", "/api/v1/objects/" + original).status, 404);
+  EXPECT_EQ(Call("cert-analyst", "GET", "/api/v1/incidents/" + id).status, 404);
+
+  // A request for assistance: a note in the channel with the request's own
+  // words and the case's vocabulary, nothing else.
+  auto ask = [&](const json::object& body) {
+    return Call("cec-analyst", "POST", "/api/v1/incidents/" + id + "/assistance",
+                json::serialize(body));
+  };
+  auto no_needs = ask({{"channel", network_channel_}, {"summary", "Phishing wave"}});
+  EXPECT_EQ(no_needs.status, 400);
+  EXPECT_NE(no_needs.body.find("needs"), std::string::npos) << no_needs.body;
+  auto asked = ask({{"channel", network_channel_},
+                    {"summary", "A phishing wave imitates our results verification."},
+                    {"needs", "Takedown contacts for the sending domain's registrar."}});
+  ASSERT_EQ(asked.status, 201) << asked.body;
+  const std::string note_id(Parse(asked).at("id").as_string());
+  ASSERT_EQ(note_id.rfind("note--", 0), 0u) << asked.body;
+  auto note = Call("cert-analyst", "GET", "/api/v1/objects/" + note_id);
+  ASSERT_EQ(note.status, 200) << note.body;
+  EXPECT_NE(note.body.find("Request for assistance: A phishing wave"), std::string::npos);
+  EXPECT_NE(note.body.find("Takedown contacts"), std::string::npos);
+  EXPECT_NE(note.body.find("request-for-assistance"), std::string::npos);
+  EXPECT_EQ(note.body.find(title), std::string::npos);
+  EXPECT_EQ(note.body.find(id), std::string::npos);
+
+  // The case's timeline says what left it, and where to.
+  auto timeline = Parse(Call("cec-analyst", "GET", "/api/v1/incidents/" + id + "/timeline"));
+  std::map<std::string, json::object> by_action;
+  for (const auto& e : timeline.at("items").as_array()) {
+    by_action[std::string(e.at("action").as_string())] = e.as_object();
+  }
+  ASSERT_TRUE(by_action.count("intel.publish")) << json::serialize(timeline);
+  EXPECT_EQ(by_action["intel.publish"].at("detail").at("objects").at(0).at("id").as_string(),
+            copy_id);
+  EXPECT_EQ(by_action["intel.publish"].at("detail").at("channel").at("name").as_string(),
+            "network");
+  ASSERT_TRUE(by_action.count("assistance.request"));
+  EXPECT_EQ(by_action["assistance.request"].at("detail").at("objects").at(0).at("id").as_string(),
+            note_id);
 }
 
 }  // namespace

@@ -901,6 +901,21 @@ class IncidentLeakMatrix : public LeakMatrix {
                   json::object{{"type", "link"}, {"object_id", object}, {"kind", "indicator"}}}}));
       ASSERT_EQ(r.status, 200) << r.body;
     }
+    if (!k.links.empty()) {
+      // A sanitised copy of a linked indicator and a request for
+      // assistance, into a channel the owner writes.
+      const int64_t channel = ChannelNamed("shared").id;
+      r = As(analyst, "POST", base + "/publish",
+             json::serialize(
+                 json::object{{"channel", channel},
+                              {"indicators", json::array{json::object{{"id", k.links[0]}}}}}));
+      ASSERT_EQ(r.status, 201) << r.body;
+      r = As(analyst, "POST", base + "/assistance",
+             json::serialize(json::object{{"channel", channel},
+                                          {"summary", "Our results site is under a DDoS."},
+                                          {"needs", "Upstream filtering contacts."}}));
+      ASSERT_EQ(r.status, 201) << r.body;
+    }
     if (k.status != "reported") {
       r = As(analyst, "POST", base + "/changes",
              json::serialize(
@@ -1315,6 +1330,32 @@ std::vector<IncidentRoute> IncidentLeakMatrix::Rows() {
       }
       ExpectNothingHidden(u, r.body, "import");
     }
+  });
+  // Sharing from a case: refused like any write to one who takes no part;
+  // and what it sent into the channel names no case, for anyone.
+  auto shared_channel = [this] { return ChannelNamed("shared").id; };
+  auto nothing_of_cases_in_intel = [this](const User& u) {
+    auto r = Call(u, "GET", "/api/v1/objects?limit=1000");
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (const auto& k : cases_) {
+      for (const auto& secret : Secrets(k)) {
+        EXPECT_EQ(r.body.find(secret), std::string::npos) << u.name << " finds " << secret;
+      }
+    }
+  };
+  add("POST", any_case("/publish"), [=, this](const User& u) {
+    ExpectCaseWriteHidden(
+        u, "POST", "/publish",
+        json::serialize(json::object{{"channel", shared_channel()},
+                                     {"indicators", json::array{json::object{{"id", Id(1)}}}}}));
+    nothing_of_cases_in_intel(u);
+  });
+  add("POST", any_case("/assistance"), [=, this](const User& u) {
+    ExpectCaseWriteHidden(
+        u, "POST", "/assistance",
+        json::serialize(
+            json::object{{"channel", shared_channel()}, {"summary", "probe"}, {"needs", "probe"}}));
+    nothing_of_cases_in_intel(u);
   });
   skip("POST", "/api/v1/incidents", "files a new case of the caller's own organisation");
   skip("POST", "/api/v1/webhooks", "registers a webhook of the caller's own organisation");

@@ -2,13 +2,18 @@
 // and sign-out, the page for the current path, and the sign-in gate.
 import { useEffect } from 'react';
 import type { ReactNode } from 'react';
+import type { User } from './api';
 import { Loading, PageHeading } from './components/common';
 import { I18nProvider, isLang, languages, useI18n } from './i18n/i18n';
 import type { Lang, MessageKey } from './i18n/i18n';
 import { AdminPage } from './pages/AdminPage';
 import { DashboardPage } from './pages/DashboardPage';
+import { IncidentListPage } from './pages/IncidentListPage';
+import { IncidentPage } from './pages/IncidentPage';
+import { IncidentReportPage } from './pages/IncidentReportPage';
 import { LoginPage } from './pages/LoginPage';
 import { ObjectPage } from './pages/ObjectPage';
+import { PackagesPage } from './pages/PackagesPage';
 import { SearchPage } from './pages/SearchPage';
 import { SubmitPage } from './pages/SubmitPage';
 import { Link, RouterProvider, matchPath, useLocation } from './router';
@@ -34,6 +39,12 @@ export function LanguageSwitch() {
       </select>
     </div>
   );
+}
+
+// Liaisons and administrators receive crime-report packages for their
+// organisation (policy: CanReadPackage).
+function receivesPackages(user: User): boolean {
+  return ['liaison', 'org-admin', 'network-admin'].includes(user.role);
 }
 
 function NavLink({ to, children }: { to: string; children: ReactNode }) {
@@ -63,6 +74,8 @@ function Header() {
           <NavLink to="/">{t('nav.dashboard')}</NavLink>
           <NavLink to="/search">{t('nav.search')}</NavLink>
           <NavLink to="/submit">{t('nav.submit')}</NavLink>
+          <NavLink to="/incidents">{t('nav.incidents')}</NavLink>
+          {receivesPackages(state.user) && <NavLink to="/packages">{t('nav.packages')}</NavLink>}
           {isAdmin(state.user) && <NavLink to="/admin">{t('nav.admin')}</NavLink>}
         </nav>
       )}
@@ -114,6 +127,11 @@ function Page() {
   if (path === '/search') return <SearchPage />;
   if (path === '/submit') return <SubmitPage />;
   if (path === '/admin') return <AdminPage />;
+  if (path === '/incidents') return <IncidentListPage />;
+  if (path === '/incidents/new') return <IncidentReportPage />;
+  if (path === '/packages') return <PackagesPage />;
+  const incident = matchPath('/incidents/:id', path);
+  if (incident?.id) return <IncidentPage key={incident.id} id={incident.id} />;
   const object = matchPath('/objects/:id', path);
   if (object?.id) return <ObjectPage key={object.id} id={object.id} />;
   return <NotFoundPage />;

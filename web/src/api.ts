@@ -127,11 +127,18 @@ export interface Items<T> {
   items: T[];
 }
 
+// One problem with one field of a form the server refused (400 `problems`).
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     readonly description: string,
+    readonly problems: FieldProblem[] = [],
   ) {
     super(`${status} ${code}: ${description}`);
     this.name = 'ApiError';
@@ -147,17 +154,22 @@ export function setCsrfToken(token: string | null): void {
 const kSafeMethods = new Set(['GET', 'HEAD']);
 
 export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  if (body === undefined) return send<T>(method, path);
+  return send<T>(method, path, JSON.stringify(body), 'application/json');
+}
+
+// Sends `body` as it is (a file: evidence) with its own media type.
+export function upload<T>(path: string, file: Blob): Promise<T> {
+  return send<T>('POST', path, file, file.type || 'application/octet-stream');
+}
+
+async function send<T>(method: string, path: string, body?: BodyInit, contentType?: string): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (contentType) headers['Content-Type'] = contentType;
   if (!kSafeMethods.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response: Response;
   try {
-    response = await fetch(path, {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    response = await fetch(path, { method, headers, credentials: 'same-origin', body });
   } catch (e) {
     throw new ApiError(0, 'network-error', e instanceof Error ? e.message : String(e));
   }
@@ -172,11 +184,17 @@ export async function request<T>(method: string, path: string, body?: unknown): 
     }
   }
   if (!response.ok) {
-    const err = (data ?? {}) as { error_code?: unknown; description?: unknown };
+    const err = (data ?? {}) as { error_code?: unknown; description?: unknown; problems?: unknown };
+    const problems = Array.isArray(err.problems)
+      ? (err.problems as Partial<FieldProblem>[])
+          .filter((p) => typeof p.field === 'string' && typeof p.message === 'string')
+          .map((p) => ({ field: String(p.field), message: String(p.message) }))
+      : [];
     throw new ApiError(
       response.status,
       typeof err.error_code === 'string' ? err.error_code : `http-${response.status}`,
       typeof err.description === 'string' ? err.description : '',
+      problems,
     );
   }
   if (data === null) throw new ApiError(response.status, 'bad-response', 'response is not JSON');
@@ -188,6 +206,7 @@ export const api = {
   post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: (path: string) => request<void>('DELETE', path),
+  upload,
 };
 
 // A query string from the non-empty entries of `params` ("" when none).

@@ -13,6 +13,8 @@ export interface RecordedCall {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  // A body that is not JSON text (an uploaded file), as sent.
+  raw?: Blob;
 }
 
 export interface Reply {
@@ -42,7 +44,8 @@ export function mockFetch(routes: Route[]): RecordedCall[] {
       for (const [k, v] of Object.entries((init?.headers ?? {}) as Record<string, string>))
         headers[k.toLowerCase()] = v;
       const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
-      const call = { method, path, headers, body };
+      const raw = init?.body instanceof Blob ? init.body : undefined;
+      const call = { method, path, headers, body, raw };
       calls.push(call);
       const route = routes.find(
         (r) => r.method === method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)),
@@ -148,4 +151,15 @@ export function renderWithProviders(
       </RouterProvider>
     </I18nProvider>,
   );
+}
+
+// The text of an uploaded Blob (jsdom's Blob has no text()).
+export function blobText(blob: Blob | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (!blob) return reject(new Error('no body'));
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
 }

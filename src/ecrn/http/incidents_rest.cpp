@@ -17,9 +17,11 @@
 #include "ecrn/incident/case.hpp"
 #include "ecrn/incident/clocks.hpp"
 #include "ecrn/incident/playbooks.hpp"
+#include "ecrn/incident/sharing.hpp"
 #include "ecrn/incident/stix_case.hpp"
 #include "ecrn/incident/vocab.hpp"
 #include "ecrn/incident/workflow.hpp"
+#include "ecrn/intel/read.hpp"
 #include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
 
@@ -1537,9 +1539,9 @@ Result<Response> ListPackages(Rest& rest, const Caller& c, const RouteContext& c
   // Without a case: what was sent to the caller's organisation.
   if (!q.incident_id) q.recipient_org = p.org_id;
   ECRN_ASSIGN_OR_RETURN(auto rows, rest.store.Incidents().ListPackages(q));
-  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{p.org_id}));
-  json::array items;
   std::map<int64_t, store::IncidentRow> cases;
+  std::vector<const store::PackageRow*> readable;
+  std::set<int64_t> org_ids;
   for (const auto& row : rows) {
     auto it = cases.find(row.incident_id);
     if (it == cases.end()) {
@@ -1551,8 +1553,16 @@ Result<Response> ListPackages(Rest& rest, const Caller& c, const RouteContext& c
                                 row.recipient_org)) {
       continue;
     }
-    items.push_back(PackageJson(row, it->second, dir));
+    readable.push_back(&row);
+    org_ids.insert(it->second.owner_org);
+    org_ids.insert(row.recipient_org);
   }
+  // The sender's and the recipient's people, so both sides see who sent
+  // and who acknowledged by name.
+  ECRN_ASSIGN_OR_RETURN(auto dir,
+                        LoadDirectory(rest, std::vector<int64_t>(org_ids.begin(), org_ids.end())));
+  json::array items;
+  for (const auto* row : readable) items.push_back(PackageJson(*row, cases[row->incident_id], dir));
   return Json(200, json::object{{"items", std::move(items)}});
 }
 
@@ -1594,13 +1604,125 @@ Result<Response> AcknowledgePackage(Rest& rest, const Caller& c, const RouteCont
                  {{"incident", lp.incident.stix_id}}));
   NotifyOrg(rest, lp.incident.owner_org, {"analyst", "org-admin"}, "package.acknowledged",
             lp.incident.stix_id, "Crime report acknowledged: " + lp.incident.title, now);
-  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{c.principal.org_id}));
+  ECRN_ASSIGN_OR_RETURN(auto dir, LoadDirectory(rest, std::vector<int64_t>{lp.incident.owner_org,
+                                                                           row.recipient_org}));
   return Json(200, PackageJson(row, lp.incident, dir));
 }
 
 Result<Response> PackageKey(Rest& rest, const Caller&, const RouteContext&) {
   ECRN_ASSIGN_OR_RETURN(auto key, HubKey(rest));
   return Json(200, json::object{{"algorithm", "Ed25519"}, {"public_key", key.PublicKeyHex()}});
+}
+
+// --- sharing from a case ------------------------------------------------------------
+
+constexpr size_t kMaxPublishAtOnce = 500;
+
+// A request to share from a case: the case (which the caller manages), the
+// body, the channel ("channel": a numeric id the caller may see; whether
+// they may write it is intel::Publish's check) and the optional TLP.
+struct Sharing {
+  Loaded l;
+  json::object body;
+  store::Channel channel;
+  std::optional<stix::Tlp> tlp;
+};
+
+Result<Sharing> OpenSharing(Rest& rest, const Caller& c, const RouteContext& ctx,
+                            std::string_view what) {
+  ECRN_ASSIGN_OR_RETURN(auto l, LoadCaseParam(rest, c, ctx));
+  if (!policy::CanManageIncident(c.principal, l.Facts())) {
+    return Forbidden("only the reporting organisation's analysts " + std::string(what));
+  }
+  ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request));
+  const auto* v = body.if_contains("channel");
+  if (!v || !v->is_int64()) return Error::Invalid("channel: the id of a channel");
+  ECRN_ASSIGN_OR_RETURN(auto channel, VisibleChannel(rest, c, v->as_int64()));
+  ECRN_ASSIGN_OR_RETURN(auto tlp, TlpField(body));
+  return Sharing{std::move(l), std::move(body), std::move(channel), tlp};
+}
+
+// Records on the case's timeline what left it, after it was published.
+Result<void> RecordSharing(Rest& rest, const Caller& c, const RouteContext& ctx, const Loaded& l,
+                           std::string action, const store::Channel& ch, json::array results) {
+  json::object detail{{"channel", json::object{{"id", ch.id}, {"name", ch.name}}},
+                      {"objects", std::move(results)}};
+  ECRN_TRY(rest.store.Incidents().AppendIncidentLog(
+      l.row.id, store::IncidentLog::kTimeline,
+      CaseRecord(c, ctx, rest.clock.Now(), std::move(action), l.row.stix_id, l.row.owner_org,
+                 detail)));
+  return {};
+}
+
+// POST /api/v1/incidents/{id}/publish: sanitised copies of the case's linked
+// indicators (incident/sharing.hpp) into a channel, in one action; the case
+// stays private. Body {"channel": id, "indicators": [{"id", "name"?}], "tlp"?}.
+Result<Response> PublishFromCase(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto sh, OpenSharing(rest, c, ctx, "publish from a case"));
+  const auto& [l, body, ch, tlp] = sh;
+  const auto* list = body.if_contains("indicators");
+  if (!list || !list->is_array() || list->as_array().empty() ||
+      list->as_array().size() > kMaxPublishAtOnce) {
+    return Error::Invalid(
+        "indicators: a list of 1 to 500 {\"id\": linked indicator id, "
+        "\"name\": optional new name}");
+  }
+  const Micros now = rest.clock.Now();
+  std::vector<stix::Object> objects;
+  std::vector<std::string> sources;
+  for (const auto& item : list->as_array()) {
+    const json::object* o = item.if_object();
+    const std::string id = o ? StringField(*o, "id") : "";
+    if (id.empty()) return Error::Invalid("indicators: every entry needs an id");
+    const bool linked = std::any_of(l.c.links.begin(), l.c.links.end(),
+                                    [&](const auto& k) { return k.object_id == id; });
+    if (!linked) return Error::Invalid(id + ": not linked to this case");
+    auto d = intel::Describe(rest.store, c.principal, id, now);
+    if (!d.ok()) {
+      if (d.error().code == ErrorCode::kNotFound) {
+        return Error::Invalid(id + ": you cannot read this object");
+      }
+      return d.error();
+    }
+    ECRN_ASSIGN_OR_RETURN(auto original, stix::ParseJson(d->latest.json));
+    if (!original.is_object()) return Error::Internal("stored object " + id + " is not JSON");
+    ECRN_ASSIGN_OR_RETURN(
+        auto copy, incident::SanitisedIndicator(original.as_object(), UuidV4(), now,
+                                                c.principal.org_identity, StringField(*o, "name")));
+    objects.emplace_back(std::move(copy));
+    if (tlp) SetTlp(objects.back(), *tlp);
+    sources.push_back(id);
+  }
+  ECRN_ASSIGN_OR_RETURN(auto results,
+                        PublishObjects(rest, c, ctx.request, ch, objects, {}, "incident.publish"));
+  for (size_t i = 0; i < results.size(); ++i) results[i].as_object()["from"] = sources[i];
+  ECRN_TRY(RecordSharing(rest, c, ctx, l, "intel.publish", ch, results));
+  return Json(201, json::object{{"results", std::move(results)}});
+}
+
+// POST /api/v1/incidents/{id}/assistance: a request for assistance, as a
+// STIX note without the case's details (incident/sharing.hpp), into a
+// channel. Body {"channel": id, "summary", "needs", "tlp"?}.
+Result<Response> RequestAssistance(Rest& rest, const Caller& c, const RouteContext& ctx) {
+  ECRN_ASSIGN_OR_RETURN(auto sh, OpenSharing(rest, c, ctx, "ask for assistance"));
+  const auto& [l, body, ch, tlp] = sh;
+  incident::AssistanceRequest request;
+  request.summary = StringField(body, "summary");
+  request.needs = StringField(body, "needs");
+  ECRN_ASSIGN_OR_RETURN(
+      auto note,
+      incident::AssistanceNote(l.c, request, UuidV4(), rest.clock.Now(), c.principal.org_identity));
+  std::vector<stix::Object> objects{stix::Object(std::move(note))};
+  if (tlp) SetTlp(objects.back(), *tlp);
+  ECRN_ASSIGN_OR_RETURN(
+      auto results, PublishObjects(rest, c, ctx.request, ch, objects, {}, "incident.assistance"));
+  const auto& result = results.at(0).as_object();
+  if (result.at("status").as_string() == "rejected") {
+    return Error::Invalid("the request was not accepted: " +
+                          std::string(result.at("message").as_string()));
+  }
+  ECRN_TRY(RecordSharing(rest, c, ctx, l, "assistance.request", ch, results));
+  return Json(201, result);
 }
 
 }  // namespace
@@ -1635,6 +1757,8 @@ void AddIncidentRoutes(Router& router, std::shared_ptr<api::Rest> rest) {
   router.Add("GET", "/api/v1/incidents/{id}/evidence/{evidence_id}",
              Authed(rest, DownloadEvidence));
   router.Add("GET", "/api/v1/incidents/{id}/stix", Authed(rest, ExportStix));
+  router.Add("POST", "/api/v1/incidents/{id}/publish", Authed(rest, PublishFromCase));
+  router.Add("POST", "/api/v1/incidents/{id}/assistance", Authed(rest, RequestAssistance));
   router.Add("GET", "/api/v1/clock-rules", Authed(rest, ListRules));
   router.Add("PUT", "/api/v1/clock-rules", Authed(rest, PutRule));
   router.Add("DELETE", "/api/v1/clock-rules/{rule_id}", Authed(rest, DeleteRule));

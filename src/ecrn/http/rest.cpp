@@ -359,20 +359,6 @@ Result<Response> ListAlerts(Rest& rest, const Caller& c, const RouteContext& ctx
   return Json(200, body);
 }
 
-// Replaces the TLP markings of `o` with `tlp` (other markings stay).
-void SetTlp(stix::Object& o, stix::Tlp tlp) {
-  json::array refs;
-  if (auto* existing = o.json().if_contains("object_marking_refs");
-      existing && existing->is_array()) {
-    for (const auto& r : existing->as_array()) {
-      if (r.is_string() && stix::IsTlpMarkingId(r.as_string())) continue;
-      refs.push_back(r);
-    }
-  }
-  refs.emplace_back(stix::TlpMarkingId(tlp));
-  o.json()["object_marking_refs"] = std::move(refs);
-}
-
 Result<Response> SubmitObjects(Rest& rest, const Caller& c, const RouteContext& ctx) {
   ECRN_ASSIGN_OR_RETURN(auto body, JsonBody(ctx.request, kMaxSubmitBytes));
   const auto* channel_v = body.if_contains("channel");
@@ -382,15 +368,8 @@ Result<Response> SubmitObjects(Rest& rest, const Caller& c, const RouteContext& 
         "send {\"channel\": <id>, \"objects\": [...]} (and optionally tlp, "
         "red_recipients)");
   }
-  auto ch = rest.store.FindChannel(std::to_string(channel_v->as_int64()));
-  if (!ch.ok() || !policy::CanSeeChannel(c.principal, ch->id)) {
-    return Error::NotFound("no such channel");
-  }
-  std::optional<stix::Tlp> tlp;
-  if (const auto* t = body.if_contains("tlp"); t && !t->is_null()) {
-    if (t->is_string()) tlp = stix::TlpFromName(t->as_string());
-    if (!tlp) return Error::Invalid("tlp: use clear, green, amber, amber+strict or red");
-  }
+  ECRN_ASSIGN_OR_RETURN(auto ch, VisibleChannel(rest, c, channel_v->as_int64()));
+  ECRN_ASSIGN_OR_RETURN(auto tlp, TlpField(body));
   intel::PublishOptions options;
   if (const auto* r = body.if_contains("red_recipients"); r && !r->is_null()) {
     if (!r->is_array()) return Error::Invalid("red_recipients must be a list of user ids");
@@ -408,23 +387,9 @@ Result<Response> SubmitObjects(Rest& rest, const Caller& c, const RouteContext& 
     objects.emplace_back(v.as_object());
     if (tlp) SetTlp(objects.back(), *tlp);
   }
-  ECRN_ASSIGN_OR_RETURN(auto summary,
-                        intel::Publish(rest.store, rest.clock, c.principal, *ch, objects, options));
-  ECRN_TRY(
-      rest.auth.Audit().RecordSubmission(ctx.request, c.principal, *ch, objects, summary, "rest"));
-  std::vector<json::object> results(objects.size());
-  for (const auto& a : summary.accepted) {
-    results[a.index]["id"] = a.id;
-    results[a.index]["status"] = a.added ? "added" : "duplicate";
-  }
-  for (const auto& r : summary.rejected) {
-    results[r.index]["id"] = r.id;
-    results[r.index]["status"] = "rejected";
-    results[r.index]["message"] = r.reason;
-  }
-  json::array out;
-  for (auto& r : results) out.push_back(std::move(r));
-  return Json(201, json::object{{"results", std::move(out)}});
+  ECRN_ASSIGN_OR_RETURN(auto results,
+                        PublishObjects(rest, c, ctx.request, ch, objects, options, "rest"));
+  return Json(201, json::object{{"results", std::move(results)}});
 }
 
 // A STIX bundle of the latest versions the caller may read in one channel

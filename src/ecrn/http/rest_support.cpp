@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "ecrn/audit/record.hpp"
+#include "ecrn/policy/policy.hpp"
 #include "ecrn/stix/object.hpp"
 
 namespace ecrn::http::api {
@@ -64,6 +65,59 @@ Result<void> Audit(Rest& rest, const Caller& c, const RouteContext& ctx, std::st
   e.subject_org_id = subject_org;
   e.detail = std::move(detail);
   return rest.auth.Audit().Record(ctx.request, &c.principal, std::move(e));
+}
+
+void SetTlp(stix::Object& o, stix::Tlp tlp) {
+  json::array refs;
+  if (auto* existing = o.json().if_contains("object_marking_refs");
+      existing && existing->is_array()) {
+    for (const auto& r : existing->as_array()) {
+      if (r.is_string() && stix::IsTlpMarkingId(r.as_string())) continue;
+      refs.push_back(r);
+    }
+  }
+  refs.emplace_back(stix::TlpMarkingId(tlp));
+  o.json()["object_marking_refs"] = std::move(refs);
+}
+
+Result<std::optional<stix::Tlp>> TlpField(const json::object& body) {
+  const auto* t = body.if_contains("tlp");
+  if (!t || t->is_null()) return std::optional<stix::Tlp>();
+  std::optional<stix::Tlp> tlp;
+  if (t->is_string()) tlp = stix::TlpFromName(t->as_string());
+  if (!tlp) return Error::Invalid("tlp: use clear, green, amber, amber+strict or red");
+  return tlp;
+}
+
+Result<store::Channel> VisibleChannel(Rest& rest, const Caller& c, int64_t id) {
+  auto ch = rest.store.FindChannel(std::to_string(id));
+  if (!ch.ok() || !policy::CanSeeChannel(c.principal, ch->id)) {
+    return Error::NotFound("no such channel");
+  }
+  return std::move(*ch);
+}
+
+Result<json::array> PublishObjects(Rest& rest, const Caller& c, const Request& request,
+                                   const store::Channel& channel,
+                                   const std::vector<stix::Object>& objects,
+                                   const intel::PublishOptions& options, std::string_view via) {
+  ECRN_ASSIGN_OR_RETURN(
+      auto summary, intel::Publish(rest.store, rest.clock, c.principal, channel, objects, options));
+  ECRN_TRY(
+      rest.auth.Audit().RecordSubmission(request, c.principal, channel, objects, summary, via));
+  std::vector<json::object> results(objects.size());
+  for (const auto& a : summary.accepted) {
+    results[a.index]["id"] = a.id;
+    results[a.index]["status"] = a.added ? "added" : "duplicate";
+  }
+  for (const auto& r : summary.rejected) {
+    results[r.index]["id"] = r.id;
+    results[r.index]["status"] = "rejected";
+    results[r.index]["message"] = r.reason;
+  }
+  json::array out;
+  for (auto& r : results) out.push_back(std::move(r));
+  return out;
 }
 
 Result<int64_t> IdParam(const RouteContext& ctx, std::string_view name) {

@@ -11,7 +11,9 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -20,6 +22,9 @@
 #include "ecrn/http/auth.hpp"
 #include "ecrn/http/message.hpp"
 #include "ecrn/http/router.hpp"
+#include "ecrn/intel/publish.hpp"
+#include "ecrn/stix/object.hpp"
+#include "ecrn/stix/tlp.hpp"
 #include "ecrn/store/store.hpp"
 
 namespace ecrn::http::api {
@@ -53,6 +58,24 @@ Error Forbidden(std::string message);
 Result<void> Audit(Rest& rest, const Caller& c, const RouteContext& ctx, std::string action,
                    std::string target, std::optional<int64_t> subject_org,
                    boost::json::object detail);
+
+// Replaces the TLP markings of `o` with `tlp` (other markings stay).
+void SetTlp(stix::Object& o, stix::Tlp tlp);
+// The optional "tlp" of a request body; kInvalidArgument naming the levels
+// when it is not one.
+Result<std::optional<stix::Tlp>> TlpField(const boost::json::object& body);
+// The channel `id` when the caller may see it; otherwise kNotFound ("no such
+// channel"), the same as for a channel that does not exist.
+Result<store::Channel> VisibleChannel(Rest& rest, const Caller& c, int64_t id);
+// Publishes `objects` into `channel` as the caller (intel::Publish: its
+// policy checks and validation), records the submission in the audit log
+// (`via`: "rest", ...), and returns one result per object, in order:
+// {"id", "status": "added" | "duplicate" | "rejected", "message" when rejected}.
+Result<boost::json::array> PublishObjects(Rest& rest, const Caller& c, const Request& request,
+                                          const store::Channel& channel,
+                                          const std::vector<stix::Object>& objects,
+                                          const intel::PublishOptions& options,
+                                          std::string_view via);
 
 // A numeric {name} path parameter; kNotFound when it is not one.
 Result<int64_t> IdParam(const RouteContext& ctx, std::string_view name);

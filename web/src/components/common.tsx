@@ -199,3 +199,48 @@ export function TlpOptions() {
     </>
   );
 }
+
+// A write the user started: busy while it runs, its error, or done. run()
+// answers whether it succeeded and calls `onDone` when it did.
+export function useWrite(onDone: () => void) {
+  const [state, setState] = useState<{ busy: boolean; error: unknown; done: boolean }>({
+    busy: false,
+    error: null,
+    done: false,
+  });
+  const run = async (write: () => Promise<unknown>) => {
+    setState({ busy: true, error: null, done: false });
+    try {
+      await write();
+      setState({ busy: false, error: null, done: true });
+      onDone();
+      return true;
+    } catch (error) {
+      setState({ busy: false, error, done: false });
+      return false;
+    }
+  };
+  return { ...state, run };
+}
+
+// One term and its description in a <dl className="facts">.
+export function Fact({ term, children, wide }: { term: string; children: ReactNode; wide?: boolean }) {
+  return (
+    <div className={wide ? 'fact-wide' : undefined}>
+      <dt>{term}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+// Problems found in a form before sending it (announced: role=alert).
+export function FormProblems({ messages }: { messages: readonly string[] }) {
+  if (messages.length === 0) return null;
+  return (
+    <div className="error" role="alert">
+      {messages.map((m) => (
+        <p key={m}>{m}</p>
+      ))}
+    </div>
+  );
+}

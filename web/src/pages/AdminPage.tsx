@@ -13,6 +13,7 @@ import {
   TlpBadge,
   TlpOptions,
   useLoad,
+  useWrite,
 } from '../components/common';
 import { ChoiceField, Field, TextField } from '../components/fields';
 import { useI18n } from '../i18n/i18n';
@@ -30,27 +31,6 @@ export const kOrgKinds = [
 export const kRoles = ['network-admin', 'org-admin', 'analyst', 'liaison', 'viewer'] as const;
 
 // Runs a write and reports success or failure next to the form.
-function useWrite(onDone: () => void) {
-  const [state, setState] = useState<{ busy: boolean; error: unknown; done: boolean }>({
-    busy: false,
-    error: null,
-    done: false,
-  });
-  const run = async (write: () => Promise<unknown>) => {
-    setState({ busy: true, error: null, done: false });
-    try {
-      await write();
-      setState({ busy: false, error: null, done: true });
-      onDone();
-      return true;
-    } catch (error) {
-      setState({ busy: false, error, done: false });
-      return false;
-    }
-  };
-  return { ...state, run };
-}
-
 function WriteStatus({ error, done }: { error: unknown; done: boolean }) {
   const { t } = useI18n();
   return (

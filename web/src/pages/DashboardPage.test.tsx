@@ -238,4 +238,32 @@ describe('dashboard', () => {
     renderWithProviders(<DashboardPage />, { signedIn: true });
     expect(await screen.findByText('Sighting alerts could not be loaded.')).toBeTruthy();
   });
+
+  it('counts the incidents past a reporting deadline, flagged, with a link to them', async () => {
+    let overdue: unknown[] = [];
+    const calls = mockFetch([
+      sessionRoute(),
+      {
+        method: 'GET',
+        path: '/api/v1/objects?limit=50',
+        reply: () => ({ status: 200, body: { items: [] } }),
+      },
+      { method: 'GET', path: '/api/v1/alerts', reply: () => ({ status: 200, body: { items: [] } }) },
+      {
+        method: 'GET',
+        path: '/api/v1/incidents?overdue=true&limit=500',
+        reply: () => ({ status: 200, body: { items: overdue, next_after: null } }),
+      },
+    ]);
+    const first = renderWithProviders(<DashboardPage />, { signedIn: true });
+    expect(await screen.findByText('No incident you can see is past a reporting deadline.')).toBeTruthy();
+    expect(calls.filter((c) => c.path.startsWith('/api/v1/incidents'))).toHaveLength(1);
+    first.unmount();
+    overdue = [{ id: 1 }, { id: 2 }, { id: 3 }];
+    renderWithProviders(<DashboardPage />, { signedIn: true });
+    const link = await screen.findByRole('link', { name: '3 incidents are past a reporting deadline' });
+    expect(link.getAttribute('href')).toBe('/incidents?overdue=true');
+    expect(screen.getByTestId('overdue-count').className).toBe('overdue');
+    expect(screen.getByRole('region', { name: 'Reporting deadlines' }).className).toContain('overdue-panel');
+  });
 });

@@ -12,6 +12,7 @@ import { ObjectList, objectPath } from '../components/ObjectList';
 import { Link } from '../router';
 import { ErrorMessage, Loading, PageHeading, useLoad } from '../components/common';
 import { useI18n } from '../i18n/i18n';
+import type { IncidentList } from '../incidents';
 import { useSession } from '../session';
 
 export const kDashboardLimit = 50;
@@ -70,6 +71,35 @@ export function mergeAlert(alerts: SightingAlert[], alert: SightingAlert): Sight
   const rest = alerts.filter((a) => a.object.id !== alert.object.id);
   return [alert, ...rest].sort((a, b) =>
     a.last_seen < b.last_seen ? 1 : a.last_seen > b.last_seen ? -1 : 0,
+  );
+}
+
+export const kOverdueLimit = 500;
+
+// The incident cases visible to the user with a reporting deadline passed,
+// counted, flagged, and linked to the filtered incident list.
+function OverduePanel() {
+  const { t, formatNumber } = useI18n();
+  const [overdue] = useLoad(
+    () => api.get<IncidentList>(`/api/v1/incidents?overdue=true&limit=${kOverdueLimit}`),
+    'overdue',
+  );
+  if (overdue.status === 'loading') return null;
+  if (overdue.status === 'error') return <p className="muted">{t('dashboard.overdueFailed')}</p>;
+  const n = overdue.data.items.length;
+  const count = overdue.data.next_after !== null ? `${formatNumber(n)}+` : formatNumber(n);
+  return (
+    <section aria-labelledby="overdue-heading" className={n > 0 ? 'panel overdue-panel' : 'panel'}>
+      <h2 id="overdue-heading">{t('dashboard.overdueTitle')}</h2>
+      {n === 0 ? (
+        <p>{t('dashboard.noOverdue')}</p>
+      ) : (
+        <p className="overdue" data-testid="overdue-count">
+          <span aria-hidden="true">⚠ </span>
+          <Link to="/incidents?overdue=true">{t('dashboard.overdue', { count })}</Link>
+        </p>
+      )}
+    </section>
   );
 }
 
@@ -204,6 +234,7 @@ export function DashboardPage() {
       <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="live-region">
         {announcement}
       </div>
+      <OverduePanel />
       <AlertsPanel alerts={alerts} state={alertsState} />
       <section aria-labelledby="latest-heading">
         <h2 id="latest-heading">{t('dashboard.latest')}</h2>
