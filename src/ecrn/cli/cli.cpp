@@ -3,7 +3,9 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <pwd.h>
 #include <spdlog/spdlog.h>
@@ -45,6 +47,33 @@ int Fail(const Error& error, int code) {
 int Fail(const std::string& message, int code) {
   std::cerr << "ecrn: " << message << "\n";
   return code;
+}
+
+Result<std::string> ReadInputFile(const std::string& path) {
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (path != "-" && std::filesystem::is_directory(status)) {
+    return Error::Invalid("'" + path + "' is a directory, not a STIX file");
+  }
+  if (path == "-" || (!ec && !std::filesystem::is_regular_file(status))) {
+    // Standard input, pipes and devices: read to the end.
+    std::ifstream file;
+    if (path != "-") file.open(path, std::ios::binary);
+    std::istream& src = path == "-" ? std::cin : file;
+    if (!src) return Error::Invalid("cannot read '" + path + "'");
+    std::ostringstream ss;
+    ss << src.rdbuf();
+    return ss.str();
+  }
+  // A regular file: one sized read (bundles run to hundreds of megabytes).
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return Error::Invalid("cannot read '" + path + "'");
+  const std::streamsize size = in.tellg();
+  if (size < 0) return Error::Invalid("cannot read '" + path + "' (not a regular file?)");
+  std::string data(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  if (!in.read(data.data(), size)) return Error::Invalid("error reading '" + path + "'");
+  return data;
 }
 
 std::string CliActor() {
@@ -91,6 +120,7 @@ int Main(int argc, char** argv) {
   AddPatternCommands(app, ctx);
   AddScanCommand(app, ctx);
   AddEvidenceCommands(app, ctx);
+  AddIncidentCommands(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

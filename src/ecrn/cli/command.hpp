@@ -47,6 +47,11 @@ Result<std::unique_ptr<store::Store>> OpenDatabase(const Context& ctx, DbUse use
 int Fail(const Error& error, int code = kExitFailed);
 int Fail(const std::string& message, int code = kExitFailed);
 
+// The whole of file `path` ("-": standard input; pipes and devices are read
+// to the end). kInvalidArgument naming the file when it is a directory or
+// cannot be read.
+Result<std::string> ReadInputFile(const std::string& path);
+
 // The audit actor label of this process: "cli:<OS user>" ("cli" when the
 // user cannot be named).
 std::string CliActor();
@@ -83,5 +88,7 @@ void AddPatternCommands(CLI::App& app, Context& ctx);
 void AddScanCommand(CLI::App& app, Context& ctx);  // scan
 // evidence verify
 void AddEvidenceCommands(CLI::App& app, Context& ctx);
+// incident report
+void AddIncidentCommands(CLI::App& app, Context& ctx);
 
 }  // namespace ecrn::cli

@@ -1,9 +1,6 @@
 // `ecrn import` and `ecrn export`: STIX bundles in and out of a channel.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include <boost/json/array.hpp>
 #include <unistd.h>
@@ -18,33 +15,6 @@
 
 namespace ecrn::cli {
 namespace {
-
-Result<std::string> ReadInput(const std::string& path) {
-  std::error_code ec;
-  const auto status = std::filesystem::status(path, ec);
-  if (path != "-" && std::filesystem::is_directory(status)) {
-    return Error::Invalid("'" + path + "' is a directory, not a STIX file");
-  }
-  if (path == "-" || (!ec && !std::filesystem::is_regular_file(status))) {
-    // Standard input, pipes and devices: read to the end.
-    std::ifstream file;
-    if (path != "-") file.open(path, std::ios::binary);
-    std::istream& src = path == "-" ? std::cin : file;
-    if (!src) return Error::Invalid("cannot read '" + path + "'");
-    std::ostringstream ss;
-    ss << src.rdbuf();
-    return ss.str();
-  }
-  // A regular file: one sized read (bundles run to hundreds of megabytes).
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return Error::Invalid("cannot read '" + path + "'");
-  const std::streamsize size = in.tellg();
-  if (size < 0) return Error::Invalid("cannot read '" + path + "' (not a regular file?)");
-  std::string data(static_cast<size_t>(size), '\0');
-  in.seekg(0);
-  if (!in.read(data.data(), size)) return Error::Invalid("error reading '" + path + "'");
-  return data;
-}
 
 // A one-line progress bar on a terminal's stderr.
 void Progress(const std::string& label, size_t done, size_t total) {
@@ -85,7 +55,7 @@ int ImportFiles(store::Store& db, const ImportArgs& a) {
   int rc = kExitOk;
   size_t total_added = 0, total_dup = 0, total_rejected = 0;
   for (const auto& file : a.files) {
-    auto text = ReadInput(file);
+    auto text = ReadInputFile(file);
     if (!text) {
       Fail(text.error());
       rc = kExitUsage;

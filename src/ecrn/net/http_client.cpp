@@ -19,7 +19,9 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <openssl/ssl.h>
 
 #include "ecrn/core/version.hpp"
@@ -191,6 +193,10 @@ HttpClient::~HttpClient() {
 
 const std::string& HttpClient::base_path() const { return impl_->base_path; }
 const std::string& HttpClient::origin() const { return impl_->origin; }
+
+std::string PercentEncode(std::string_view text) {
+  return boost::urls::encode(text, boost::urls::unreserved_chars);
+}
 
 Result<HttpClient> HttpClient::Create(std::string_view origin_url, ClientOptions options) {
   auto parsed = boost::urls::parse_absolute_uri(origin_url);

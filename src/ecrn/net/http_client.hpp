@@ -37,6 +37,10 @@ struct HttpResponse {
   std::optional<std::string_view> Header(std::string_view lower_name) const;
 };
 
+// `text` with every byte but RFC 3986's unreserved characters percent-encoded,
+// for a path segment or a query value. Never fails.
+std::string PercentEncode(std::string_view text);
+
 class HttpClient {
  public:
   // `origin_url` is "http[s]://host[:port]" with an optional path, which

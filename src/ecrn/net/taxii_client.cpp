@@ -1,8 +1,6 @@
 #include "ecrn/net/taxii_client.hpp"
 
 #include <boost/json.hpp>
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
 
 namespace ecrn::net {
 namespace {
@@ -14,10 +12,6 @@ stix::ParseLimits ResponseLimits() {
   stix::ParseLimits limits;
   limits.max_bytes = size_t{256} << 20;
   return limits;
-}
-
-std::string Encode(std::string_view text) {
-  return boost::urls::encode(text, boost::urls::unreserved_chars);
 }
 
 std::string StringOf(const json::object& o, std::string_view key) {
@@ -156,13 +150,13 @@ Result<std::vector<TaxiiCollection>> TaxiiClient::Collections() {
 Result<ObjectsPage> TaxiiClient::GetObjects(std::string_view collection_id,
                                             const ObjectsQuery& query) {
   ECRN_ASSIGN_OR_RETURN(auto root, ApiRoot());
-  std::string target = root + "collections/" + Encode(collection_id) + "/objects/";
+  std::string target = root + "collections/" + PercentEncode(collection_id) + "/objects/";
   char sep = '?';
   auto add = [&](std::string_view key, std::string_view value) {
     target += sep;
     target += key;
     target += '=';
-    target += Encode(value);
+    target += PercentEncode(value);
     sep = '&';
   };
   if (!query.added_after.empty()) add("added_after", query.added_after);
@@ -226,14 +220,15 @@ Result<TaxiiStatus> TaxiiClient::AddObjects(std::string_view collection_id,
                                             std::string_view envelope_json) {
   ECRN_ASSIGN_OR_RETURN(auto root, ApiRoot());
   ECRN_ASSIGN_OR_RETURN(
-      auto body,
-      Call("POST", root + "collections/" + Encode(collection_id) + "/objects/", envelope_json));
+      auto body, Call("POST", root + "collections/" + PercentEncode(collection_id) + "/objects/",
+                      envelope_json));
   return StatusFromJson(body.as_object());
 }
 
 Result<TaxiiStatus> TaxiiClient::GetStatus(std::string_view status_id) {
   ECRN_ASSIGN_OR_RETURN(auto root, ApiRoot());
-  ECRN_ASSIGN_OR_RETURN(auto body, Call("GET", root + "status/" + Encode(status_id) + "/", {}));
+  ECRN_ASSIGN_OR_RETURN(auto body,
+                        Call("GET", root + "status/" + PercentEncode(status_id) + "/", {}));
   return StatusFromJson(body.as_object());
 }
 
